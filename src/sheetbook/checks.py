@@ -1,0 +1,260 @@
+"""Cross-sheet and audit checks: plain functions in an immutable registry.
+
+Each check takes the book (after reading, schemas and derivations) and today's date, and
+returns problems. None of them changes a table; :func:`sheetbook.validate.validate` marks the
+rows with errors so the jobs leave them out. Add a check by writing a function and listing it in
+:data:`CHECKS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import pandas as pd
+
+from . import problems as P
+from .layout import EXPENSE_CATEGORIES, MONTHS
+from .model import Book
+from .money import format_yuan
+from .text import normalize_id, split_list
+
+Check = Callable[[Book, dt.date], list[P.Problem]]
+
+
+def _header(book: Book, key: str, col: str, default: str) -> str:
+    return book.sheets[key].headers.get(col, default)
+
+
+def duplicate_customer_ids(book: Book, today: dt.date) -> list[P.Problem]:
+    """客户编号 must be unique after normalisation (case and full/half width)."""
+    cust = book.tables["customers"]
+    first: dict[str, int] = {}
+    out = []
+    for cid, row in zip(cust["customer_id"], cust["_row"]):
+        key = normalize_id(cid)
+        if not key:
+            continue
+        if key in first:
+            out.append(P.make("customers.duplicate_id", sheet=book.sheet_name("customers"),
+                              cell=book.cell("customers", "customer_id", int(row)), row=int(row),
+                              column=_header(book, "customers", "customer_id", "客户编号"), value=cid,
+                              other=first[key]))
+        else:
+            first[key] = int(row)
+    return out
+
+
+def invoice_conflicts(book: Book, today: dt.date) -> list[P.Problem]:
+    """Rows sharing a 单号 must agree on 日期 and 客户编号."""
+    sales = book.tables["sales"]
+    first: dict[str, tuple[int, object, str]] = {}
+    out = []
+    for inv, date, cid, row in zip(sales["invoice_no"], sales["date"], sales["customer_id"], sales["_row"]):
+        key = normalize_id(inv)
+        if not key:
+            continue
+        if key not in first:
+            first[key] = (int(row), date, cid)
+            continue
+        r0, d0, c0 = first[key]
+        if not pd.isna(date) and not pd.isna(d0) and date != d0:
+            out.append(P.make("sales.invoice_conflict", sheet=book.sheet_name("sales"),
+                              cell=book.cell("sales", "date", int(row)), row=int(row),
+                              column=_header(book, "sales", "date", "日期"), value=date.date().isoformat(),
+                              invoice=inv, what="日期", what_en="date", other=r0,
+                              other_value=d0.date().isoformat()))
+        if normalize_id(cid) != normalize_id(c0):
+            out.append(P.make("sales.invoice_conflict", sheet=book.sheet_name("sales"),
+                              cell=book.cell("sales", "customer_id", int(row)), row=int(row),
+                              column=_header(book, "sales", "customer_id", "客户编号"), value=cid,
+                              invoice=inv, what="客户编号", what_en="customer", other=r0, other_value=c0))
+    return out
+
+
+def payments_without_customer(book: Book, today: dt.date) -> list[P.Problem]:
+    """A payment needs a 客户编号 or a 付款人 to be matched."""
+    pay = book.tables["payments"]
+    out = []
+    for cid, payer, row in zip(pay["customer_id"], pay["payer"], pay["_row"]):
+        if not str(cid).strip() and not str(payer).strip():
+            out.append(P.make("payments.no_customer", sheet=book.sheet_name("payments"),
+                              cell=book.cell("payments", "customer_id", int(row)), row=int(row),
+                              column=_header(book, "payments", "customer_id", "客户编号")))
+    return out
+
+
+def duplicate_txn_ids(book: Book, today: dt.date) -> list[P.Problem]:
+    """流水号 is unique when filled (in 收款 and in 支出)."""
+    out = []
+    for key in ("payments", "expenses"):
+        frame = book.tables[key]
+        first: dict[str, int] = {}
+        for txn, row in zip(frame["txn_id"], frame["_row"]):
+            norm = normalize_id(txn)
+            if not norm:
+                continue
+            if norm in first:
+                out.append(P.make("txn.duplicate", sheet=book.sheet_name(key), cell=book.cell(key, "txn_id", int(row)),
+                                  row=int(row), column=_header(book, key, "txn_id", "流水号"), value=txn,
+                                  other=first[norm]))
+            else:
+                first[norm] = int(row)
+    return out
+
+
+def unknown_applies_to(book: Book, today: dt.date) -> list[P.Problem]:
+    """Every invoice named in 核销单号 must exist in 销售."""
+    invoices = {normalize_id(i) for i in book.tables["sales"]["invoice_no"] if normalize_id(i)}
+    pay = book.tables["payments"]
+    out = []
+    for refs, row in zip(pay["applies_to"], pay["_row"]):
+        for ref in split_list(refs):
+            if normalize_id(ref) not in invoices:
+                out.append(P.make("payments.unknown_invoice", sheet=book.sheet_name("payments"),
+                                  cell=book.cell("payments", "applies_to", int(row)), row=int(row),
+                                  column=_header(book, "payments", "applies_to", "核销单号"), value=ref))
+    return out
+
+
+def expense_categories(book: Book, today: dt.date) -> list[P.Problem]:
+    """支出 类别 must be a listed category or one named in 预算."""
+    allowed = {c.zh for c in EXPENSE_CATEGORIES} | {c for c in book.tables["budget"]["category"] if c}
+    exp = book.tables["expenses"]
+    out = []
+    for cat, row in zip(exp["category"], exp["_row"]):
+        if cat and cat not in allowed:
+            out.append(P.make("cell.bad_choice", sheet=book.sheet_name("expenses"),
+                              cell=book.cell("expenses", "category", int(row)), row=int(row),
+                              column=_header(book, "expenses", "category", "类别"), value=cat,
+                              allowed=" / ".join(c.zh for c in EXPENSE_CATEGORIES[:10]) + "，或 预算 中的类别"))
+    return out
+
+
+def date_ranges(book: Book, today: dt.date) -> list[P.Problem]:
+    """Warn about dates after today or outside the fiscal year."""
+    year = book.fiscal_year
+    start, end = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+    now = pd.Timestamp(today)
+    out = []
+    for key in ("sales", "payments", "expenses"):
+        frame = book.tables[key]
+        if frame.empty:
+            continue
+        dates = frame["date"]
+        header = _header(book, key, "date", "日期")
+        future = dates > now
+        outside = (dates < start) | (dates > end)
+        for i in (future | outside)[lambda s: s].index:
+            d, row = dates.iat[i], int(frame["_row"].iat[i])
+            code = "date.future" if future.iat[i] else "date.outside_year"
+            out.append(P.make(code, sheet=book.sheet_name(key), cell=book.cell(key, "date", row), row=row,
+                              column=header, value=d.date().isoformat(), year=year))
+    return out
+
+
+def frozen_customer_sales(book: Book, today: dt.date) -> list[P.Problem]:
+    """Warn about sales to a customer whose 信用状态 is 冻结 (one warning per invoice)."""
+    cust = book.tables["customers"]
+    frozen = {normalize_id(c) for c, s in zip(cust["customer_id"], cust["credit_status"]) if s == "冻结"}
+    if not frozen:
+        return []
+    sales = book.tables["sales"]
+    seen: set[str] = set()
+    out = []
+    for inv, cid, row in zip(sales["invoice_no"], sales["customer_id"], sales["_row"]):
+        if normalize_id(cid) in frozen and normalize_id(inv) not in seen:
+            seen.add(normalize_id(inv))
+            out.append(P.make("sales.frozen_customer", sheet=book.sheet_name("sales"),
+                              cell=book.cell("sales", "customer_id", int(row)), row=int(row),
+                              column=_header(book, "sales", "customer_id", "客户编号"), value=cid))
+    return out
+
+
+_NUMBERED = re.compile(r"^(.*?)(\d+)$")
+
+
+def invoice_gaps(book: Book, today: dt.date, max_reports: int = 50) -> list[P.Problem]:
+    """Warn about gaps in numeric invoice sequences (``XS2026-00007`` after ``-00005``)."""
+    sales = book.tables["sales"]
+    series: dict[str, dict[int, tuple[str, int]]] = {}
+    for inv, row in zip(sales["invoice_no"], sales["_row"]):
+        m = _NUMBERED.match(str(inv).strip())
+        if m:
+            series.setdefault(m.group(1), {}).setdefault(int(m.group(2)), (str(inv).strip(), int(row)))
+    out = []
+    for prefix, numbers in series.items():
+        if len(numbers) < 3:
+            continue
+        ordered = sorted(numbers)
+        width = len(numbers[ordered[0]][0]) - len(prefix)
+        for prev, nxt in zip(ordered, ordered[1:]):
+            if nxt - prev > 1 and len(out) < max_reports:
+                inv, row = numbers[nxt]
+                lo, hi = prev + 1, nxt - 1
+                missing = f"{prefix}{lo:0{width}d}" + ("" if lo == hi else f"…{prefix}{hi:0{width}d}")
+                out.append(P.make("sales.invoice_gap", sheet=book.sheet_name("sales"),
+                                  cell=book.cell("sales", "invoice_no", row), row=row,
+                                  column=_header(book, "sales", "invoice_no", "单号"), value=inv, missing=missing))
+    return out
+
+
+def suspected_duplicates(book: Book, today: dt.date) -> list[P.Problem]:
+    """Warn about payments (and expenses) with the same party, date and amount and no 流水号."""
+    out = []
+    for key, party in (("payments", "customer_id"), ("expenses", "payee")):
+        frame = book.tables[key]
+        if frame.empty:
+            continue
+        first: dict[tuple, int] = {}
+        for cid, payer, date, amount, txn, row in zip(
+                frame[party], frame["payer"] if key == "payments" else frame[party], frame["date"],
+                frame["amount"], frame["txn_id"], frame["_row"]):
+            if normalize_id(txn) or pd.isna(date) or pd.isna(amount):
+                continue
+            who = normalize_id(cid) or normalize_id(payer)
+            if not who:
+                continue
+            sig = (who, date, int(amount))
+            if sig in first:
+                out.append(P.make("rows.suspected_duplicate", sheet=book.sheet_name(key),
+                                  cell=book.cell(key, "amount", int(row)), row=int(row),
+                                  column=_header(book, key, "amount", "金额"), value=format_yuan(int(amount)),
+                                  other=first[sig]))
+            else:
+                first[sig] = int(row)
+    return out
+
+
+def budget_totals(book: Book, today: dt.date) -> list[P.Problem]:
+    """预算 全年 must equal the sum of its months."""
+    budget = book.tables["budget"]
+    out = []
+    for i in range(len(budget)):
+        total = budget["total"].iat[i]
+        if pd.isna(total):
+            continue
+        months = sum(int(budget[m].iat[i]) for m in MONTHS if not pd.isna(budget[m].iat[i]))
+        if int(total) != months:
+            row = int(budget["_row"].iat[i])
+            out.append(P.make("budget.total_mismatch", sheet=book.sheet_name("budget"),
+                              cell=book.cell("budget", "total", row), row=row,
+                              column=_header(book, "budget", "total", "全年"), value=format_yuan(int(total)),
+                              expected=format_yuan(months)))
+    return out
+
+
+CHECKS: tuple[Check, ...] = (
+    duplicate_customer_ids,
+    invoice_conflicts,
+    payments_without_customer,
+    duplicate_txn_ids,
+    unknown_applies_to,
+    expense_categories,
+    date_ranges,
+    frozen_customer_sales,
+    invoice_gaps,
+    suspected_duplicates,
+    budget_totals,
+)
