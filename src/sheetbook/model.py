@@ -92,6 +92,7 @@ class Book:
         sheets: layout key → where the sheet is.
         problems: problems found so far (reading, schemas, checks).
         sheet_order: every sheet name in the book, in order.
+        password: the password that opened an encrypted book (to write it back encrypted).
     """
 
     path: Path
@@ -102,6 +103,7 @@ class Book:
     sheets: dict[str, SheetInfo]
     problems: list[Problem] = field(default_factory=list)
     sheet_order: list[str] = field(default_factory=list)
+    password: str | None = None
 
     def valid(self, key: str) -> pd.DataFrame:
         """The rows of a sheet without errors (what the jobs run on)."""

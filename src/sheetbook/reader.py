@@ -199,8 +199,8 @@ class SheetReader:
                 r = sheet_rows[pos]
                 self.problems.append(P.make(BAD_CODES[col.kind], sheet=self.name, cell=f"{letter}{r}", row=r,
                                             column=header, value=shown(value)))
-            if c is not None:
-                for pos, r in enumerate(sheet_rows):
+            if c is not None and no_value_cells:
+                for r in sheet_rows:
                     if (letter, r) in no_value_cells:
                         self.problems.append(P.make("cell.formula_no_value", sheet=self.name,
                                                     cell=f"{letter}{r}", row=r, column=header))
@@ -333,7 +333,8 @@ def read_book(path: str | Path, password: str | None = None) -> Book:
     settings = read_settings(tables["settings"], infos["settings"], problems)
     fiscal_year = settings.fiscal_year or latest_year(tables)
     return Book(path=opened.path, lang=lang, settings=settings, fiscal_year=fiscal_year,
-                tables=tables, sheets=infos, problems=problems, sheet_order=names)
+                tables=tables, sheets=infos, problems=problems, sheet_order=names,
+                password=opened.password)
 
 
 def latest_year(tables: dict[str, pd.DataFrame]) -> int:
