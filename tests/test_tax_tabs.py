@@ -9,7 +9,7 @@ import json
 import pandas as pd
 
 from sheetbook.layout import BANNER, RESULT_TABS_BY_KEY
-from sheetbook.model import Settings
+from sheetbook.model import Settings, SheetInfo
 from sheetbook.tax import compute_tax, load_rules, tax_book, tax_json, tax_tabs
 from tax_helpers import book, expenses, fen, monthly_sales, sales
 
@@ -102,6 +102,13 @@ def test_tax_book_uses_valid_rows_and_the_fiscal_year():
     (tab,) = tax_tabs(result, b, None, RUN_AT)
     assert tab.name == "税务" and "销售 有 1 行因错误未计入" in tab.banner
     assert tax_book(b, 2027).year == 2027
+
+
+def test_a_book_without_expenses_says_so():
+    b = book(sales(("2026-01-15", "1010.00")))
+    b.sheets["expenses"] = SheetInfo("expenses")  # absent: no name
+    (tab,) = tax_tabs(tax_book(b), b, "zh", RUN_AT)
+    assert "没有 支出 表" in tab.banner
 
 
 def test_holiday_extensions_move_deadlines_when_configured():

@@ -61,6 +61,10 @@ def _notes(result: TaxResult, book: Book | None, lang: str) -> list[str]:
               else f"Rules {r.name} ({r.valid_from} to {r.valid_to})")]
     notes.extend(n.text(lang) for n in result.notes)
     if book is not None:
+        info = book.sheets.get("expenses")
+        if info is not None and not info.present:
+            notes.append("没有 支出 表：成本费用按 0 计算" if lang == "zh"
+                         else "No Expenses sheet: costs are taken as 0")
         for key in ("sales", "expenses"):
             n = book.left_out(key) if key in book.tables else 0
             if n:
