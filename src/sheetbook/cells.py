@@ -111,10 +111,20 @@ def _money_or_error(v: object) -> int | None:
     return parse_money(v)
 
 
+def _date_value(v: object) -> dt.date | None:
+    t = type(v)
+    if t is dt.date:
+        return v  # type: ignore[return-value]
+    if t is dt.datetime:
+        return v.date()  # type: ignore[union-attr]
+    return parse_date(v)
+
+
 def to_date(values: Sequence[object]) -> tuple[pd.Series, Bad]:
-    """Date column → datetime64 at midnight (NaT when blank or unreadable)."""
-    parsed, bad = _generic(values, parse_date, (DateError, ValueError, OverflowError))
-    return pd.Series(pd.to_datetime(pd.Series(parsed, dtype=object), errors="coerce")), bad
+    """Date column → datetime64[s] at midnight (NaT when blank or unreadable)."""
+    parsed, bad = _generic(values, _date_value, (DateError, ValueError, OverflowError))
+    days = np.array(parsed, dtype="datetime64[D]") if parsed else np.array([], dtype="datetime64[D]")
+    return pd.Series(days.astype("datetime64[s]")), bad
 
 
 def _int_value(v: object) -> int:
@@ -172,7 +182,7 @@ def parse_percent(v: object) -> Decimal:
 
 def to_text(values: Sequence[object]) -> tuple[pd.Series, Bad]:
     """Text or id column → str, '' for blank."""
-    return pd.Series([clean_text(v) for v in values], dtype=object), []
+    return pd.Series([v.strip() if type(v) is str else clean_text(v) for v in values], dtype=object), []
 
 
 def choice_lookup(choices: Sequence[Choice]) -> dict[str, str]:

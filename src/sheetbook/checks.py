@@ -46,30 +46,48 @@ def duplicate_customer_ids(book: Book, today: dt.date) -> list[P.Problem]:
     return out
 
 
+def _norm_map(values: list) -> list[str]:
+    cache = {v: normalize_id(v) for v in set(values)}
+    return [cache[v] for v in values]
+
+
 def invoice_conflicts(book: Book, today: dt.date) -> list[P.Problem]:
-    """Rows sharing a 单号 must agree on 日期 and 客户编号."""
+    """Rows sharing a 单号 must agree on 日期 and 客户编号 (each row is compared with the first)."""
     sales = book.tables["sales"]
-    first: dict[str, tuple[int, object, str]] = {}
+    if sales.empty:
+        return []
+    frame = pd.DataFrame({"inv": _norm_map(sales["invoice_no"].tolist()),
+                          "cust": _norm_map(sales["customer_id"].tolist()),
+                          "date": sales["date"], "row": sales["_row"]})
+    frame = frame[frame["inv"] != ""]
+    first = frame.groupby("inv", sort=False).transform("first")
+    bad_date = frame["date"].notna() & first["date"].notna() & (frame["date"] != first["date"])
+    bad_cust = frame["cust"] != first["cust"]
+    rows = sales["_row"].tolist()
+    invs = sales["invoice_no"].tolist()
+    custs = sales["customer_id"].tolist()
+    dates = sales["date"].tolist()
+    pos_of_row = {r: i for i, r in enumerate(rows)}
+    first_rows = first["row"].tolist()
+    flagged_date = bad_date.tolist()
+    flagged_cust = bad_cust.tolist()
+    sheet = book.sheet_name("sales")
+    h_date = _header(book, "sales", "date", "日期")
+    h_cust = _header(book, "sales", "customer_id", "客户编号")
     out = []
-    for inv, date, cid, row in zip(sales["invoice_no"], sales["date"], sales["customer_id"], sales["_row"]):
-        key = normalize_id(inv)
-        if not key:
+    for j, i in enumerate(frame.index.tolist()):
+        if not (flagged_date[j] or flagged_cust[j]):
             continue
-        if key not in first:
-            first[key] = (int(row), date, cid)
-            continue
-        r0, d0, c0 = first[key]
-        if not pd.isna(date) and not pd.isna(d0) and date != d0:
-            out.append(P.make("sales.invoice_conflict", sheet=book.sheet_name("sales"),
-                              cell=book.cell("sales", "date", int(row)), row=int(row),
-                              column=_header(book, "sales", "date", "日期"), value=date.date().isoformat(),
-                              invoice=inv, what="日期", what_en="date", other=r0,
-                              other_value=d0.date().isoformat()))
-        if normalize_id(cid) != normalize_id(c0):
-            out.append(P.make("sales.invoice_conflict", sheet=book.sheet_name("sales"),
-                              cell=book.cell("sales", "customer_id", int(row)), row=int(row),
-                              column=_header(book, "sales", "customer_id", "客户编号"), value=cid,
-                              invoice=inv, what="客户编号", what_en="customer", other=r0, other_value=c0))
+        row, r0 = rows[i], int(first_rows[j])
+        i0 = pos_of_row[r0]
+        if flagged_date[j]:
+            out.append(P.make("sales.invoice_conflict", sheet=sheet, cell=book.cell("sales", "date", row), row=row,
+                              column=h_date, value=dates[i].date().isoformat(), invoice=invs[i], what="日期",
+                              what_en="date", other=r0, other_value=dates[i0].date().isoformat()))
+        if flagged_cust[j]:
+            out.append(P.make("sales.invoice_conflict", sheet=sheet, cell=book.cell("sales", "customer_id", row),
+                              row=row, column=h_cust, value=custs[i], invoice=invs[i], what="客户编号",
+                              what_en="customer", other=r0, other_value=custs[i0]))
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import pandas as pd
 
 from . import problems as P
@@ -43,28 +44,25 @@ def resolve_customers(book: Book) -> list[P.Problem]:
         frame = book.tables[key]
         if frame.empty:
             continue
-        resolved = []
         header = book.sheets[key].headers.get("customer_id", "客户编号")
-        for cid, row in zip(frame["customer_id"], frame["_row"]):
+        raw = frame["customer_id"].tolist()
+        verdict: dict[str, tuple[str, str | None]] = {}  # typed → (resolved, problem code)
+        for cid in set(raw):
             norm = normalize_id(cid)
             if not norm:
-                resolved.append(cid)
-                continue
-            if norm in ids:
-                resolved.append(ids[norm])
-                continue
-            cell = book.cell(key, "customer_id", int(row))
-            by_name = names.get(norm, set())
-            if len(by_name) == 1:
-                target = next(iter(by_name))
-                resolved.append(target)
-                out.append(P.make("ref.customer_by_name", sheet=book.sheet_name(key), cell=cell, row=int(row),
-                                  column=header, value=cid, customer=target))
+                verdict[cid] = (cid, None)
+            elif norm in ids:
+                verdict[cid] = (ids[norm], None)
+            elif len(names.get(norm, ())) == 1:
+                verdict[cid] = (next(iter(names[norm])), "ref.customer_by_name")
             else:
-                resolved.append(cid)
-                out.append(P.make("ref.unknown_customer", sheet=book.sheet_name(key), cell=cell, row=int(row),
-                                  column=header, value=cid))
-        frame["customer_id"] = pd.Series(resolved, index=frame.index, dtype=object)
+                verdict[cid] = (cid, "ref.unknown_customer")
+        for cid, row in zip(raw, frame["_row"].tolist()):
+            target, code = verdict[cid]
+            if code:
+                out.append(P.make(code, sheet=book.sheet_name(key), cell=book.cell(key, "customer_id", row),
+                                  row=row, column=header, value=cid, customer=target))
+        frame["customer_id"] = pd.Series([verdict[c][0] for c in raw], index=frame.index, dtype=object)
     return out
 
 
@@ -74,33 +72,46 @@ def _line_amount(qty: float, price: int, discount: int) -> int:
 
 
 def derive_sales(book: Book) -> list[P.Problem]:
-    """Fill blank 金额 and 到期日 of 销售; warn when a filled 金额 disagrees with its parts."""
+    """Fill blank 金额 and 到期日 of 销售; warn when a filled 金额 disagrees with its parts.
+
+    Whole quantities (nearly all) are computed in int64 分 exactly; fractional ones through
+    Decimal, half-up.
+    """
     sales = book.tables["sales"]
     if sales.empty:
         return []
     out: list[P.Problem] = []
     sheet = book.sheet_name("sales")
     header = book.sheets["sales"].headers.get("amount", "金额")
-    amounts = sales["amount"].copy()
-    for i in range(len(sales)):
-        qty, price = sales["quantity"].iat[i], sales["unit_price"].iat[i]
-        disc = sales["discount"].iat[i]
-        disc = 0 if pd.isna(disc) else int(disc)
-        computable = not pd.isna(qty) and not pd.isna(price)
-        row = int(sales["_row"].iat[i])
-        if pd.isna(amounts.iat[i]):
-            if computable:
-                amounts.iat[i] = _line_amount(qty, price, disc)
-            elif sales["_ok"].iat[i]:
-                out.append(P.make("sales.no_amount", sheet=sheet, cell=book.cell("sales", "amount", row),
-                                  row=row, column=header))
-        elif computable:
-            expected = _line_amount(qty, price, disc)
-            if abs(int(amounts.iat[i]) - expected) > 1:
-                out.append(P.make("sales.amount_mismatch", sheet=sheet, cell=book.cell("sales", "amount", row),
-                                  row=row, column=header, value=format_yuan(int(amounts.iat[i])),
-                                  expected=format_yuan(expected)))
-    sales["amount"] = amounts
+    qty = sales["quantity"].to_numpy(dtype="float64", na_value=np.nan)
+    price = sales["unit_price"]
+    disc = sales["discount"].fillna(0).astype("int64").to_numpy()
+    computable = ~np.isnan(qty) & price.notna().to_numpy()
+    price_v = price.fillna(0).astype("int64").to_numpy()
+    whole = computable & (np.mod(qty, 1) == 0) & (np.abs(qty) < 1e9)
+    expected = np.zeros(len(sales), dtype=np.int64)
+    expected[whole] = qty[whole].astype(np.int64) * price_v[whole] - disc[whole]
+    for i in np.flatnonzero(computable & ~whole):
+        expected[i] = _line_amount(qty[i], price_v[i], disc[i])
+    amount = sales["amount"]
+    blank = amount.isna().to_numpy()
+    filled_from_parts = blank & computable
+    new_amount = amount.copy()
+    new_amount[filled_from_parts] = expected[filled_from_parts]
+    rows = sales["_row"].to_numpy()
+    ok = sales["_ok"].to_numpy()
+    for i in np.flatnonzero(blank & ~computable & ok):
+        row = int(rows[i])
+        out.append(P.make("sales.no_amount", sheet=sheet, cell=book.cell("sales", "amount", row),
+                          row=row, column=header))
+    have = amount.fillna(0).astype("int64").to_numpy()
+    mismatch = ~blank & computable & (np.abs(have - expected) > 1)
+    for i in np.flatnonzero(mismatch):
+        row = int(rows[i])
+        out.append(P.make("sales.amount_mismatch", sheet=sheet, cell=book.cell("sales", "amount", row),
+                          row=row, column=header, value=format_yuan(int(have[i])),
+                          expected=format_yuan(int(expected[i]))))
+    sales["amount"] = new_amount
     terms = {}
     cust = book.tables["customers"]
     for cid, days in zip(cust["customer_id"], cust["terms_days"]):

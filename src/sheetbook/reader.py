@@ -103,19 +103,14 @@ def _fill_merged(rows: list[list[object]], merged: Sequence) -> None:
                     rows[r][c] = value
 
 
-_CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(?:/>|>(.*?)</c>)', re.S)
+_FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v)')
 
 
 def formulas_without_value(xml: bytes) -> list[tuple[str, int]]:
     """Cells (letters, row) holding a formula with no cached value in a sheet's XML."""
     if b"<f" not in xml:
         return []
-    out = []
-    for m in _CELL.finditer(xml):
-        body = m.group(3)
-        if body and b"<f" in body and b"<v" not in body:
-            out.append((m.group(1).decode(), int(m.group(2))))
-    return out
+    return [(m.group(1).decode(), int(m.group(2))) for m in _FORMULA_NO_VALUE.finditer(xml)]
 
 
 def _sheet_parts(opened: OpenedBook) -> dict[str, str]:

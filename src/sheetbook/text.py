@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=1 << 18)
+def _normalize_str(value: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip().casefold()
 
 
 def normalize_id(value: object) -> str:
     """The comparison key of an id: NFKC (full-width → half-width), trimmed, case-folded."""
     if value is None:
         return ""
+    if type(value) is str:
+        return _normalize_str(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", str(value))).strip().casefold()
+    return _normalize_str(str(value))
 
 
 def normalize_header(value: object) -> str:
