@@ -22,8 +22,11 @@ MAX_PROBLEMS_SHOWN = 200
 
 
 def console() -> Console:
-    """A console that does not wrap JSON-like output oddly in pipes."""
-    return Console(highlight=False, soft_wrap=False)
+    """A console; when output is piped, a fixed wide width instead of rich's 80 columns."""
+    import sys
+
+    width = None if sys.stdout.isatty() else 160
+    return Console(highlight=False, soft_wrap=False, width=width)
 
 
 def print_problems(problems: list[Problem], lang: str = "zh") -> None:
@@ -80,7 +83,8 @@ def print_tab(tab: TabSpec, keys: list[str] | None = None, limit: int = 15, titl
     idx = [tab.columns.index(c) for c in cols]
     table = Table(title=title or tab.name, title_justify="left")
     for c in cols:
-        table.add_column(c.header, justify="right" if c.kind in ("money", "int", "percent") else "left")
+        table.add_column(c.header, justify="right" if c.kind in ("money", "int", "percent") else "left",
+                         overflow="fold")
     rows = list(tab.rows)
     picked = rows if len(rows) <= limit + 1 else rows[:limit] + [rows[-1]]
     for row in picked:
