@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .layout import RESULT_TABS, SETTINGS, SHEETS, SHEETS_BY_KEY, Lang
+from .layout import METHODS, MONTHS, RESULT_TABS, SETTINGS, SHEETS, SHEETS_BY_KEY, Lang, Setting
 from .money import format_yuan
 
 #: Short strings used by the template (titles, messages, footers).
 TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "title": "{shop}账本",
+        "title": "{shop} 账本",
         "subject": "客户、销售、收款、支出和预算",
         "required": "（必填）",
         "choice_error_title": "请从列表中选择",
@@ -31,6 +31,7 @@ TEXT: dict[str, dict[str, str]] = {
         "meaning": "说明",
         "item": "设置项",
         "default": "默认值",
+        "months_help": "每个月的预算金额（元）",
     },
     "en": {
         "title": "{shop} books",
@@ -48,6 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
         "meaning": "Meaning",
         "item": "Setting",
         "default": "Default",
+        "months_help": "The budget of each month (yuan)",
     },
 }
 
@@ -102,6 +104,7 @@ _RULES = {
         "列的顺序可以调整，也可以加自己的列（会被忽略），但不要改列名。"
         "表格会随输入自动扩展；直接在表格下面接着写也能读到。空行会被跳过。",
         "客户编号不区分大小写和全角半角：C001 和 ｃ００１ 是同一个客户。",
+        "深绿色表头的列必须填写；浅绿色表头的列可以留空。选中表头可以看到这一列的说明。",
     ],
     "en": [
         "Money is in yuan to the fen (rounded half up). Type a number or text such as ¥1,234.50, "
@@ -115,6 +118,8 @@ _RULES = {
         "header names. Tables grow as you type; rows typed just below a table are read too. "
         "Blank rows are skipped.",
         "Customer IDs ignore case and full-width forms: C001 and ｃ００１ are the same customer.",
+        "Columns with a dark green header must be filled in; light green ones may be left blank. "
+        "Select a header cell to see what its column holds.",
     ],
 }
 
@@ -180,10 +185,9 @@ _EXAMPLE_TEXT = {
 
 _HEADINGS = {
     "zh": ["这是什么", "各表怎么填", "sheetbook 生成的结果页（不要手工修改）", "怎么运行",
-           "录入规则", "示例：三张单和一笔部分付款", "设置项"],
+           "录入规则", "示例：三张单和一笔部分付款"],
     "en": ["What this is", "What to type in each sheet", "Tabs sheetbook writes (do not edit)",
-           "How to run it", "Typing money and dates", "Example: three invoices, one partial payment",
-           "Settings"],
+           "How to run it", "Typing money and dates", "Example: three invoices, one partial payment"],
 }
 
 #: One row of the guide: (style, cells, link target sheet or None).
@@ -194,24 +198,31 @@ GuideRow = tuple[str, tuple[str, ...], str | None]
 def guide_rows(lang: Lang, shop_name: str | None = None) -> list[GuideRow]:
     """The rows of the 说明 sheet for a book in ``lang``."""
     text, heads = TEXT[lang], _HEADINGS[lang]
-    shop = shop_name or "sheetbook "
+    shop = shop_name or "sheetbook"
     rows: list[GuideRow] = [("title", (text["title"].format(shop=shop),), None)]
     rows += [("h1", (heads[0],), None)] + [("p", (p,), None) for p in _INTRO[lang]]
     rows.append(("h1", (heads[1],), None))
     for sheet in SHEETS:
-        help_text = sheet.help_zh  # layout has no English sheet help yet
-        rows.append(("h2", (sheet.name(lang), help_text), sheet.name(lang)))
+        rows.append(("h2", (sheet.name(lang), _help_of(sheet, lang)), sheet.name(lang)))
+        if sheet.key == "settings":
+            rows.append(("th", (text["item"], text["default"], text["meaning"]), None))
+            rows += [("td", (s.name(lang), setting_default(s, lang), _help_of(s, lang)), None)
+                     for s in SETTINGS]
+            continue
         rows.append(("th", (text["column"], text["required_mark"], text["meaning"]), None))
+        months = [c for c in sheet.columns if c.key in MONTHS]
         for col in sheet.columns:
+            if col.key in MONTHS[1:]:
+                continue
+            name = col.name(lang)
+            if col.key == MONTHS[0]:
+                name = f"{months[0].name(lang)} … {months[-1].name(lang)}"
             mark = "✔" if col.required else ""
-            rows.append(("td", (col.name(lang), mark, _help(col.help_zh, col.help_en, lang)), None))
-    rows.append(("h2", (heads[6], SHEETS_BY_KEY["settings"].help_zh), None))
-    rows.append(("th", (text["item"], text["default"], text["meaning"]), None))
-    for s in SETTINGS:
-        rows.append(("td", (s.name(lang), _setting_default(s, lang), s.help_zh), None))
+            meaning = text["months_help"] if col.key == MONTHS[0] else _help_of(col, lang)
+            rows.append(("td", (name, mark, meaning), None))
     rows.append(("h1", (heads[2],), None))
     for tab in RESULT_TABS:
-        rows.append(("td", (tab.name(lang), "", tab.help_zh), None))
+        rows.append(("td", (tab.name(lang), "", _help_of(tab, lang)), None))
     rows.append(("h1", (heads[3],), None))
     rows += [(style, (line,), None) for style, line in _RUN[lang]]
     rows.append(("h1", (heads[4],), None))
@@ -221,11 +232,14 @@ def guide_rows(lang: Lang, shop_name: str | None = None) -> list[GuideRow]:
     return rows
 
 
-def _help(zh: str, en: str, lang: Lang) -> str:
-    return en or zh if lang == "en" else zh
+def _help_of(obj, lang: Lang) -> str:
+    """``help_en`` in an English book when the layout has one, else ``help_zh``."""
+    en = getattr(obj, "help_en", "")
+    return (en or obj.help_zh) if lang == "en" else obj.help_zh
 
 
-def _setting_default(s, lang: Lang) -> str:
+def setting_default(s: Setting, lang: Lang) -> str:
+    """The default of a 设置 item as typed in a book of ``lang`` (choices translated)."""
     for c in s.choices:
         if c.zh == s.default:
             return c.zh if lang == "zh" else c.en
@@ -247,7 +261,8 @@ def _example_rows(lang: Lang) -> list[GuideRow]:
     payments = SHEETS_BY_KEY["payments"]
     pkeys = ("date", "customer_id", "payer", "amount", "method")
     rows.append(("th", tuple(payments.column(k).name(lang) for k in pkeys), None))
-    rows.append(("td", (pay_date, cid, payer, format_yuan(pay_amount), method), None))
+    shown_method = next(c.en for c in METHODS if c.zh == method) if lang == "en" else method
+    rows.append(("td", (pay_date, cid, payer, format_yuan(pay_amount), shown_method), None))
     for inv, fen in ex.allocations:
         rows.append(("p", (words["alloc"].format(inv=inv, amount=format_yuan(fen)),), None))
     rows.append(("p", (words["result"],), None))
