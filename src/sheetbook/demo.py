@@ -105,6 +105,7 @@ def generate(rows: int = 3000, seed: int = 7, year: int = 2026) -> dict[str, lis
     customers = _customers(rng, n_customers, year)
     products = _products(rng)
     sales = _sales(rng, rows, customers, products, year, end)
+    _credit_limits(rng, customers)
     payments, payer_only = _payments(rng, customers, year, end)
     data: dict[str, list[Row]] = {
         "settings": _settings(year),
@@ -180,15 +181,17 @@ def _customers(rng: random.Random, n: int, year: int) -> list[_Customer]:
         )
         if style == "slow":
             c.status = "冻结" if rng.random() < 0.3 else "关注"
+            if c.status == "冻结":
+                c.weight = 0.0
         elif rng.random() < 0.8:
             c.status = "正常" if rng.random() < 0.5 else ""
         if style != "cash" and rng.random() < 0.85:
             c.limit = rng.choice((5000, 10000, 20000, 30000, 50000, 80000)) * 100
         r = rng.random()
-        if style != "cash" and r < 0.45:
+        if c.status == "冻结":
+            c.opening = rng.randrange(8000, 40000) * 100
+        elif style != "cash" and r < 0.45:
             c.opening = rng.randrange(500, 30000) * 100 + rng.choice((0, 0, 50))
-        elif r > 0.96:
-            c.opening = -rng.randrange(5, 30) * 100 * 100  # 预收
         if rng.random() < 0.7:
             trade = rng.choice(_TRADES)
             if company:
@@ -210,7 +213,22 @@ def _customers(rng: random.Random, n: int, year: int) -> list[_Customer]:
                 used.add(own)
         c.address = f"{rng.choice(_AREAS)}{rng.choice(_ROADS)}{rng.randrange(1, 300)}号"
         out.append(c)
+    for c in rng.sample([c for c in out if c.opening == 0 and not c.status], max(2, n // 25)):
+        c.opening = -rng.randrange(5, 30) * 100_00  # paid in advance last year: 预收
     return out
+
+
+def _credit_limits(rng: random.Random, customers: list[_Customer]) -> None:
+    """Limits that fit each customer's trade (set after the sales), a few of them too tight."""
+    for c in customers:
+        if c.limit is None:
+            continue
+        months: dict[int, int] = {}
+        for day, _, total in c.invoices:
+            months[day.month] = months.get(day.month, 0) + total
+        peak = max(months.values(), default=0) + max(c.opening, 0)
+        cover = 0.9 if rng.random() < 0.1 else 1.5 + c.terms / 30
+        c.limit = max(5000_00, -(-int(peak * cover) // 5000_00) * 5000_00)
 
 
 def _customer_row(c: _Customer) -> Row:
@@ -275,13 +293,12 @@ def _sales(rng, rows, customers, products, year, end) -> list[Row]:
     for c in customers:
         total += c.weight
         cum.append(total)
-    freeze = dt.date(year, 6, 30)
     bought: dict[str, list[Row]] = {}
     out: list[Row] = []
     for k, (size, day) in enumerate(zip(sizes, dates), start=1):
         inv = f"XS{year}-{k:05d}"
         cust = rng.choices(customers, cum_weights=cum)[0]
-        while cust.status == "冻结" and day > freeze:
+        while cust.status == "冻结":  # frozen for last year's debt: no sales this year
             cust = rng.choices(customers, cum_weights=cum)[0]
         history = bought.get(cust.id)
         if size == 0 and history:
@@ -482,7 +499,7 @@ def _channel(rng, row: Row, c: _Customer, used: set[str]) -> bool:
     if method != "现金":
         row["txn_id"] = _txn(rng, method, row["date"], used)
     alias = {"微信": c.wechat, "支付宝": c.alipay, "银行转账": c.bank}.get(method, "")
-    if alias and row["amount"] > 0 and rng.random() < 0.12:
+    if alias and row["amount"] > 0 and not row["applies_to"] and rng.random() < 0.12:
         row["customer_id"] = ""
         row["payer"] = alias
         row["source"] = _BILL_SOURCE[method]

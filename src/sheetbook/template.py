@@ -232,7 +232,7 @@ def _header_messages(ws: Worksheet, columns: Sequence[Column], lang: Lang) -> No
     mark = guide.TEXT[lang]["required"]
     for j, col in enumerate(columns):
         message = _help(col, lang)
-        if not message:
+        if not message or message == col.name(lang):
             continue
         title = col.name(lang) + (mark if col.required else "")
         ws.data_validation(0, j, 0, j, {
@@ -292,6 +292,10 @@ def _write_input_sheet(wb: Workbook, fmt: _Formats, sheet: Sheet, lang: Lang, ro
     _header_messages(ws, cols, lang)
     _column_validations(ws, sheet, lang)
     _text_columns(ws, cols)
+    for i in range(len(rows) + 1, max(n_rows, 1) + 1):
+        for j, f in enumerate(formats):  # the empty rows of the table, formatted
+            if f is not None:
+                ws.write_blank(i, j, None, f)
     translate = _choice_translator(cols, lang)
     for j, col in enumerate(cols):
         _write_column(ws, j, col, rows, formats[j], translate.get(j))
