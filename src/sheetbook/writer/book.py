@@ -132,7 +132,7 @@ def apply_edit(book: Path, out: Path | None, password: str | None, dry_run: bool
                                     f"Cannot parse the workbook {book.name}: {exc}") from exc
         report.path = target
         report.dry_run = dry_run
-        if dry_run:
+        if dry_run or not (edit.parts or edit.delete):
             return report
 
         def produce(fh: BinaryIO) -> None:

@@ -5,7 +5,7 @@ on row 3. Values are written by column kind: money from integer 分 as exact dec
 (``123456`` → ``<v>1234.56</v>``, no float on the way), dates as Excel serial numbers, percents
 and ints as numbers, links as text with an internal hyperlink. Text is XML-escaped, characters
 that XML 1.0 forbids are dropped, Excel's ``_xHHHH_`` escapes are protected, and text longer
-than Excel's 32,767-character cell limit is cut.
+than Excel's cell limit (32,767 UTF-16 code units) is cut.
 
 The XML is produced as a join of per-row strings, ``CHUNK_ROWS`` rows at a time, so a 100k-row
 tab is never held whole.
@@ -51,8 +51,10 @@ def clean_text(value: str) -> str:
         value = _ILLEGAL.sub("", value)
     if "_x" in value:
         value = _EXCEL_ESCAPE.sub(r"_x005F\1", value)
-    if len(value) > MAX_CELL_CHARS:
-        value = value[:MAX_CELL_CHARS]
+    if len(value) > MAX_CELL_CHARS // 2:  # Excel counts UTF-16 code units
+        units = value.encode("utf-16-le", "surrogatepass")
+        if len(units) > 2 * MAX_CELL_CHARS:
+            value = units[:2 * MAX_CELL_CHARS].decode("utf-16-le", "ignore")
     if "&" in value or "<" in value or ">" in value:
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return value
@@ -103,7 +105,12 @@ def number_text(value: object) -> str | None:
 
 
 def _value_xml(kind: str, ref: str, style: int, value: object) -> str | None:
-    """A cell for one value (None when the cell stays empty)."""
+    """A cell for one value (None when the cell stays empty).
+
+    ``str`` is always text (a text in a money column, such as ``—``, is kept as it is); a number
+    in a text column stays a number; ``bool`` is written as ``TRUE``/``FALSE`` text; a float in
+    a money column is refused (money is int 分).
+    """
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -258,7 +265,7 @@ def _text_needs_care(strings: list[str]) -> bool:
     """Whether any of these texts needs escaping, cleaning, cutting or ``xml:space``."""
     strings = [t for t in strings if t]
     return bool(_TEXT_SLOW.search("\n" + "\n".join(strings) + "\n")) \
-        or max(map(len, strings), default=0) > MAX_CELL_CHARS
+        or max(map(len, strings), default=0) > MAX_CELL_CHARS // 2
 
 
 def _collect_links(letter: str, values: Sequence[object], rnums: list[str], links: list[str]) -> None:

@@ -131,13 +131,15 @@ def plan_tabs(src: SourceZip, specs: Sequence[TabSpec]) -> tuple[Edit, WriteRepo
             real = src.real_name(key)
             if real:
                 edit.delete.add(real)
-                ct.remove_override(real)
 
     names = _Names({e.name.casefold() for e in src.entries} - {d.casefold() for d in edit.delete})
     styles_part = wb.rel_target(RT_STYLES)
     styles = StyleSheet(src.read_text(styles_part) if styles_part and src.has(styles_part) else None)
     if styles.created:
-        styles_part = names.new(posixpath.join(posixpath.dirname(wb.part), "styles{}.xml"))
+        styles_part = posixpath.join(posixpath.dirname(wb.part), "styles.xml")
+        if styles_part.casefold() in names.taken:
+            styles_part = names.new(posixpath.join(posixpath.dirname(wb.part), "styles{}.xml"))
+        names.taken.add(styles_part.casefold())
         wb.rels.add(RT_STYLES, relative(wb.part, styles_part))
         ct.set_override(styles_part, CT_STYLES)
     palette = styles.palette()
@@ -153,6 +155,11 @@ def plan_tabs(src: SourceZip, specs: Sequence[TabSpec]) -> tuple[Edit, WriteRepo
         last_col, last_row = sheetxml.dimension(spec)
         wb.set_filter_range(entry, f"A{HEADER_ROW}:{last_col}{max(last_row, HEADER_ROW)}")
     wb.full_calc_on_load()
+    # Overrides of parts written again keep their place; only those of dropped parts go.
+    written = {n.casefold() for n in edit.parts}
+    for name in sorted(edit.delete):
+        if name.casefold() not in written:
+            ct.remove_override(name)
 
     if wb.text != wb.original:
         edit.parts[wb.part] = wb.text.encode("utf-8")
