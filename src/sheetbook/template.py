@@ -436,11 +436,11 @@ _GUIDE_WIDTHS = (18, 14, 12, 16, 12, 12, 14)
 
 
 def _display_width(text: str) -> float:
-    return sum(2.0 if ord(ch) > 0x2E80 else 1.1 for ch in text)
+    return sum(1.9 if ord(ch) > 0x2E80 else 1.0 for ch in text)
 
 
 def _row_height(text: str, width: float) -> float:
-    lines = sum(max(1, math.ceil(_display_width(part) / max(width - 2, 4)))
+    lines = sum(max(1, math.ceil(_display_width(part) / max(width - 1, 4)))
                 for part in text.split("\n"))
     return 16.5 * lines + 3
 
