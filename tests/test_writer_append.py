@@ -143,3 +143,44 @@ def test_append_to_prefixed_sheet(tmp_path):
     assert '<x:dimension ref="A1:B2"/>' in xml
     ws = openpyxl.load_workbook(book)["销售"]
     assert [[c.value for c in r] for r in ws.iter_rows()] == [["单号", None], ["INV1", 5]]
+
+
+def test_header_style_is_not_lent_to_data_and_column_formats_apply(tmp_path):
+    path = tmp_path / "h.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    money = wb.add_format({"num_format": "¥#,##0.00"})
+    ws = wb.add_worksheet("支出")
+    ws.set_column("C:C", 12, money)
+    ws.add_table("A1:C2", {"name": "支出表", "columns": [
+        {"header": h, "header_format": bold} for h in ("日期", "类别", "金额")]})
+    wb.close()
+    append_rows(path, "支出", [[dt.date(2026, 1, 1), "房租", 3000], [dt.date(2026, 1, 2), "水电", 12.5]])
+    ws = openpyxl.load_workbook(path)["支出"]
+    assert ws["A1"].font.b
+    for row in (2, 3):
+        assert not ws[f"B{row}"].font.b and ws[f"B{row}"].fill.fgColor.rgb != "FFDDEBF7"
+        assert ws[f"C{row}"].number_format == "¥#,##0.00"
+        assert ws[f"A{row}"].number_format == "yyyy-mm-dd"
+    assert ws.tables["支出表"].ref == "A1:C3"
+
+
+TEMPLATE = Path(__file__).resolve().parents[1] / "workbook_template.xlsx"
+
+
+@pytest.mark.skipif(not TEMPLATE.exists(), reason="the template is built by another module")
+def test_append_into_the_projects_template_uses_its_preformatted_row(tmp_path):
+    book = tmp_path / "t.xlsx"
+    book.write_bytes(TEMPLATE.read_bytes())
+    wb = openpyxl.load_workbook(book)
+    header = [c.value for c in wb["销售"][1]]
+    blank_formats = [c.number_format for c in wb["销售"][2]]
+    row = [dt.date(2026, 1, 2), "INV1", "C001", "螺丝", 2, 150]
+    append_rows(book, "销售", [row, row])
+    ws = openpyxl.load_workbook(book)["销售"]
+    assert [c.value for c in ws[1]] == header
+    assert [c.value for c in ws[2]][:6] == [dt.datetime(2026, 1, 2), "INV1", "C001", "螺丝", 2, 150]
+    assert [c.number_format for c in ws[2]][1:6] == blank_formats[1:6]
+    assert not ws["B2"].font.b and not ws["B3"].font.b
+    (table,) = ws.tables.values()
+    assert table.ref.endswith("3")

@@ -8,9 +8,10 @@ copies the part byte for byte and splices in: the new rows after the last used r
 value-less rows they land on are dropped), the extended dimension and autoFilter. An Excel Table
 (ListObject) that holds the last used row gets its ``ref`` and ``autoFilter`` extended.
 
-New cells take the style of the cell above (so they look like the rows before them); dates get
-a ``yyyy-mm-dd`` format unless the cell above already shows a date. Values are never formulas:
-a text starting with ``=`` is written as text.
+A new cell takes the style of the pre-formatted empty cell it lands on (templates format blank
+table rows), else of the cell above (unless that is a table or filter header), else of its
+column; a date gets a ``yyyy-mm-dd`` format unless one of those already shows a date. Values
+are never formulas: a text starting with ``=`` is written as text.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ class Scan:
     cut: int = 0  # where the new rows go (end of the last used row)
     above: dict[int, str] = field(default_factory=dict)  # column → style of the last used row
     trailing: list[tuple[int, int, int]] = field(default_factory=list)  # (row, start, end)
+    trailing_styles: dict[int, dict[int, str]] = field(default_factory=dict)  # row → col → style
+    col_styles: dict[int, str] = field(default_factory=dict)  # <col style> by column
     auto_filter: tuple[int, int, str] | None = None  # the sheet-level autoFilter start tag
 
 
@@ -97,6 +100,7 @@ def scan_sheet(chunks: Iterable[bytes], label: str) -> Scan:
             if d:
                 s.dimension = (d.start(), d.end(), d.group(0).decode("utf-8"))
             s.sheet_data = (m.start(), m.end())
+            s.col_styles = _col_styles(buf[:m.start()])
             s.cut = m.end()
             p = re.escape(s.prefix)
             row_re = re.compile(rb"\s*<" + p + rb"row\b([^>]*?)(/?)>")
@@ -125,9 +129,11 @@ def scan_sheet(chunks: Iterable[bytes], label: str) -> Scan:
                     last_row = row
                     if re.search(rb"<(?:[\w.-]+:)?(?:v|is|f)\b", body):
                         s.last_used, s.cut, last_body = row, base + end, body
-                        s.trailing = []
+                        s.trailing, s.trailing_styles = [], {}
                     else:
                         s.trailing.append((row, base + m.start(), base + end))
+                        if body:
+                            s.trailing_styles[row] = _cell_styles(body)
                     pos = end
                     continue
                 c = sd_close.match(buf, pos)
@@ -153,15 +159,33 @@ def scan_sheet(chunks: Iterable[bytes], label: str) -> Scan:
         raise bad(label, "a worksheet without sheetData")
     if state == "rows":
         raise bad(label, "unterminated sheetData")
+    s.above = _cell_styles(last_body)
+    return s
+
+
+def _cell_styles(row_body: bytes) -> dict[int, str]:
+    """Column → style index of the cells of one row."""
+    out = {}
     col = 0
-    for cm in re.finditer(rb"<(?:[\w.-]+:)?c\b([^>]*?)/?>", last_body):
+    for cm in re.finditer(rb"<(?:[\w.-]+:)?c\b([^>]*?)/?>", row_body):
         a = attrs(cm.group(1).decode("utf-8"))
         ref = _split_ref(a["r"]) if "r" in a else None
         col = ref[0] if ref else col
         if "s" in a:
-            s.above[col] = a["s"]
+            out[col] = a["s"]
         col += 1
-    return s
+    return out
+
+
+def _col_styles(head: bytes) -> dict[int, str]:
+    """Column → the default style the sheet's ``<cols>`` gives it."""
+    out = {}
+    for cm in re.finditer(rb"<(?:[\w.-]+:)?col\b([^>]*?)/?>", head):
+        a = attrs(cm.group(1).decode("utf-8"))
+        if "style" in a and a.get("min", "").isdigit() and a.get("max", "").isdigit():
+            for c in range(int(a["min"]) - 1, min(int(a["max"]), 1024)):
+                out[c] = a["style"]
+    return out
 
 
 def splice(chunks: Iterable[bytes], edits: list[tuple[int, int, bytes]]) -> Iterator[bytes]:
@@ -229,31 +253,23 @@ def plan_append(src: SourceZip, sheet_name: str, rows: list[list[object]]) -> tu
 
     styles_part = wb.rel_target(RT_STYLES)
     styles = StyleSheet(src.read_text(styles_part)) if styles_part and src.has(styles_part) else None
-    p = scan.prefix.decode("utf-8")
+    rels = load_rels(src, part)
+    tables = [t for rel, t in (rels.internal_targets(part) if rels else [])
+              if rel.type == RT_TABLE and src.has(t)]
+    # Header rows (of a table or the autoFilter) do not lend their style to data.
+    headers = {box[1] for box in (_split_ref(_table_ref(src, t)) for t in tables) if box}
+    if scan.auto_filter and (box := _split_ref(attrs(scan.auto_filter[2]).get("ref", ""))):
+        headers.add(box[1])
+    above = {} if scan.last_used in headers else scan.above
+    new_rows = _rows_xml(rows, first, scan, above, styles)
     width = max(len(r) for r in rows)
-    date_style: dict[int, str] = {}
-    out = []
-    for i, values in enumerate(rows):
-        r = first + i
-        cells = []
-        for j, v in enumerate(values):
-            style = scan.above.get(j)
-            if isinstance(v, dt.date) and styles is not None:
-                if j not in date_style:
-                    ok = style is not None and styles.is_date_xf(int(style))
-                    date_style[j] = style if ok else str(styles.date_xf())  # type: ignore[assignment]
-                style = date_style[j]
-            cell = cell_xml(p, f"{column_letter(j)}{r}", style, v)
-            if cell:
-                cells.append(cell)
-        out.append(f'<{p}row r="{r}">{"".join(cells)}</{p}row>')
-    new_rows = "".join(out).encode("utf-8")
 
     edits: list[tuple[int, int, bytes]] = []
     if scan.empty_sheet_data:
         assert scan.sheet_data is not None
         start, end = scan.sheet_data
-        edits.append((start, end, f"<{p}sheetData>".encode() + new_rows + f"</{p}sheetData>".encode()))
+        p = scan.prefix
+        edits.append((start, end, b"<" + p + b"sheetData>" + new_rows + b"</" + p + b"sheetData>"))
     else:
         edits.append((scan.cut, scan.cut, new_rows))
         edits += [(a, b, b"") for row, a, b in scan.trailing if first <= row <= last]
@@ -272,10 +288,7 @@ def plan_append(src: SourceZip, sheet_name: str, rows: list[list[object]]) -> tu
             edits.append((start, end, set_attr(tag, "ref", filter_ref).encode("utf-8")))
     edit.parts[part] = lambda: splice(src.iter_chunks(part), list(edits))
 
-    rels = load_rels(src, part)
-    for rel, target in (rels.internal_targets(part) if rels else []):
-        if rel.type != RT_TABLE or not src.has(target):
-            continue
+    for target in tables:
         name, text = _extend_table(src, target, scan.last_used, last)
         if text is not None:
             edit.parts[src.real_name(target) or target] = text.encode("utf-8")
@@ -288,6 +301,40 @@ def plan_append(src: SourceZip, sheet_name: str, rows: list[list[object]]) -> tu
         edit.parts[src.real_name(styles_part) or styles_part] = styles.text.encode("utf-8")
         report.styles_added = True
     return edit, report
+
+
+def _rows_xml(rows: list[list[object]], first: int, scan: Scan, above: dict[int, str],
+             styles: StyleSheet | None) -> bytes:
+    """The new rows. A cell's style comes from the pre-formatted empty row it replaces, else
+    the row above, else its column; a date gets a date format unless that style shows one."""
+    p = scan.prefix.decode("utf-8")
+    is_date: dict[str, bool] = {}
+
+    def shows_date(style: str) -> bool:
+        if style not in is_date:
+            is_date[style] = style.isdigit() and styles is not None and styles.is_date_xf(int(style))
+        return is_date[style]
+
+    out = []
+    for i, values in enumerate(rows):
+        r = first + i
+        own = scan.trailing_styles.get(r, {})
+        cells = []
+        for j, v in enumerate(values):
+            found = [s for s in (own.get(j), above.get(j), scan.col_styles.get(j)) if s]
+            style = found[0] if found else None
+            if isinstance(v, dt.date) and styles is not None:
+                style = next((s for s in found if shows_date(s)), None) or str(styles.date_xf())
+            cell = cell_xml(p, f"{column_letter(j)}{r}", style, v)
+            if cell:
+                cells.append(cell)
+        out.append(f'<{p}row r="{r}">{"".join(cells)}</{p}row>')
+    return "".join(out).encode("utf-8")
+
+
+def _table_ref(src: SourceZip, part: str) -> str:
+    root = start_tag_re("table").search(src.read_text(part))
+    return attrs(root.group(0)).get("ref", "") if root else ""
 
 
 def _extend(ref: str, last_used: int, new_last: int) -> str | None:

@@ -85,6 +85,16 @@ class BackupInfo:
     taken_at: dt.datetime
     size: int
 
+    @property
+    def name(self) -> str:
+        """The backup's file name (what :func:`restore` accepts)."""
+        return self.path.name
+
+    @property
+    def created(self) -> dt.datetime:
+        """Same as ``taken_at``."""
+        return self.taken_at
+
 
 def backup_dir(book: Path) -> Path:
     """The folder holding the backups of the books in ``book``'s folder."""
