@@ -206,13 +206,19 @@ def duplicate_payment_findings(tl: Timeline) -> list[Finding]:
     other row without a 流水号 is reported against the anchor's row.
     """
     pay = tl.payments
-    frame = pd.DataFrame({"cust": pay.cust, "day": pay.day, "amount": pay.amount})
-    same = (frame.duplicated(keep=False) & (frame["cust"] >= 0)).to_numpy()
+    if len(pay.cust) > 20000:  # vectorised first pass: only rows with a twin
+        frame = pd.DataFrame({"cust": pay.cust, "day": pay.day, "amount": pay.amount})
+        candidates = np.flatnonzero((frame.duplicated(keep=False) & (frame["cust"] >= 0))
+                                    .to_numpy()).tolist()
+    else:
+        candidates = [i for i, c in enumerate(pay.cust) if c >= 0]
     groups: dict[tuple[int, int, int], list[int]] = {}
-    for i in np.flatnonzero(same).tolist():
+    for i in candidates:
         groups.setdefault((pay.cust[i], pay.day[i], pay.amount[i]), []).append(i)
     out = []
     for (c, _day, amount), idx in groups.items():
+        if len(idx) < 2:
+            continue
         idx.sort(key=lambda i: pay.row[i])
         anchor = next((i for i in idx if pay.txn[i]), idx[0])
         for i in idx:

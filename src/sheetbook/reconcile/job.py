@@ -31,17 +31,25 @@ import pandas as pd
 from ..model import Book, Settings
 from . import exceptions as ex
 from .aging import aging_table, bucket_keys, clean_buckets
-from .allocation import Allocation, allocate
+from .allocation import Allocation, run
 from .payers import resolve_payers
-from .timeline import OPENING, PAYMENT, SALE, days_of, from_day, read_customers, to_day
+from .timeline import (
+    PAYMENT,
+    SALE,
+    build_timeline,
+    days_of,
+    from_day,
+    read_customers,
+    read_invoices,
+    read_payments,
+    to_day,
+)
 
 STATUS_EN = {"冻结": "Frozen", "超额度": "Over limit", "逾期": "Overdue", "未到期": "Not due",
              "预收": "Prepaid", "已结清": "Settled"}
 RECEIVABLE_COLUMNS = ("customer_id", "name", "opening", "sales", "received", "closing",
                       "unapplied", "credit_limit", "over_limit", "oldest_open",
                       "max_days_overdue", "last_confirmed", "confirm_diff", "status")
-_MONEY = ("opening", "sales", "received", "closing", "unapplied", "credit_limit", "over_limit",
-          "confirm_diff")
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,9 @@ def reconcile(customers: pd.DataFrame, sales: pd.DataFrame, payments: pd.DataFra
         payments = payments[(pdays <= end) & (pdays != np.iinfo(np.int64).min)]
     resolution = resolve_payers(cust, payments)
     resolved = payments.assign(customer_id=resolution.customer_id) if len(payments) else payments
-    alloc = allocate(customers, sales, resolved, dt.date(fiscal_year, 1, 1), as_of)
+    invoices = read_invoices(sales, cust)
+    alloc = run(build_timeline(cust, invoices, read_payments(resolved, cust, end),
+                               dt.date(fiscal_year, 1, 1), as_of))
     tl = alloc.timeline
     buckets = clean_buckets(settings.aging_buckets)
     aging = aging_table(alloc.open_items, alloc.credit, cust, end, buckets)
@@ -109,13 +119,20 @@ def reconcile(customers: pd.DataFrame, sales: pd.DataFrame, payments: pd.DataFra
         "customer_id": resolution.customer_id.to_numpy(), "how": resolution.how.to_numpy(),
     })
     unmatched = int(sum(a for c, a in zip(tl.payments.cust, tl.payments.amount) if c < 0))
-    totals = {k: int(receivables[k].fillna(0).sum()) for k in
+    totals = {k: int(receivables[k].sum()) for k in
               ("opening", "sales", "received", "closing", "unapplied", "over_limit")}
     totals.update({k: int(aging[k].sum()) for k in [*bucket_keys(buckets), "total", "credit"]})
     totals["unmatched_payments"] = unmatched
     return ReconcileResult(as_of, fiscal_year, buckets, receivables, alloc.allocations,
                            alloc.open_items, aging, tuple(ex.sort_findings(findings, cust)),
                            payers, totals)
+
+
+def _dates(days: list[int | None]) -> np.ndarray:
+    """Day numbers (None = blank) as datetime64[s] with NaT."""
+    nat = np.iinfo(np.int64).min
+    raw = np.array([nat if d is None else d for d in days], dtype=np.int64)
+    return raw.astype("datetime64[D]").astype("datetime64[s]")
 
 
 def _receivables(alloc: Allocation, conf: ex.Confirmations,
@@ -130,37 +147,34 @@ def _receivables(alloc: Allocation, conf: ex.Confirmations,
     np.add.at(sales, tl.cust[is_sale], tl.signed[is_sale])
     np.add.at(received, tl.cust[is_pay], -tl.signed[is_pay])
     opening = np.array(cust.openings, dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
-    closing = opening + sales - received
-    assert int((tl.kind == OPENING).sum()) == int(np.count_nonzero(opening))
-    oldest: list[dt.date | None] = [None] * n
+    closing = (opening + sales - received).tolist()
+    oldest: list[int | None] = [None] * n
     earliest_due: list[int | None] = [None] * n
     where = {cid: i for i, cid in enumerate(cust.ids)}
     items = alloc.open_items
     for cid, day, due in zip(items["customer_id"].tolist(),
                              days_of(items["date"]).tolist(), days_of(items["due_date"]).tolist()):
         c = where[cid]
-        if oldest[c] is None or from_day(day) < oldest[c]:
-            oldest[c] = from_day(day)
-        if earliest_due[c] is None or due < earliest_due[c]:
-            earliest_due[c] = due
-    rows = []
-    for c in range(n):
-        limit = cust.limits[c]
-        over = max(0, int(closing[c]) - limit) if limit is not None else 0
-        overdue = max(0, end - earliest_due[c]) if earliest_due[c] is not None else 0
-        rows.append((cust.ids[c], cust.names[c], int(opening[c]), int(sales[c]),
-                     int(received[c]), int(closing[c]), alloc.credit[c], limit, over,
-                     oldest[c], overdue, conf.last_confirmed[c], conf.diff[c],
-                     status(cust.statuses[c], over, overdue, earliest_due[c] is not None,
-                            alloc.credit[c])))
-    frame = pd.DataFrame(rows, columns=list(RECEIVABLE_COLUMNS))
-    for k in _MONEY:
-        frame[k] = pd.array(frame[k].tolist(), dtype="Int64")
-    frame["max_days_overdue"] = frame["max_days_overdue"].astype("int64")
-    for k in ("oldest_open", "last_confirmed"):
-        frame[k] = pd.to_datetime(pd.Series(frame[k].tolist(), dtype=object)).astype(
-            "datetime64[s]")
-    return frame, oldest
+        first, soonest = oldest[c], earliest_due[c]
+        oldest[c] = day if first is None else min(first, day)
+        earliest_due[c] = due if soonest is None else min(soonest, due)
+    over = [max(0, closing[c] - limit) if (limit := cust.limits[c]) is not None else 0
+            for c in range(n)]
+    overdue = [0 if d is None else max(0, end - d) for d in earliest_due]
+    states = [status(cust.statuses[c], over[c], overdue[c], earliest_due[c] is not None,
+                     alloc.credit[c]) for c in range(n)]
+    confirmed = [None if d is None else to_day(d) for d in conf.last_confirmed]
+    money = {"opening": opening.tolist(), "sales": sales.tolist(), "received": received.tolist(),
+             "closing": closing, "unapplied": alloc.credit, "credit_limit": cust.limits,
+             "over_limit": over}
+    frame = pd.DataFrame({
+        "customer_id": pd.Series(cust.ids, dtype=str), "name": pd.Series(cust.names, dtype=str),
+        **{k: pd.array(v, dtype="Int64") for k, v in money.items()},
+        "oldest_open": _dates(oldest), "max_days_overdue": np.array(overdue, dtype=np.int64),
+        "last_confirmed": _dates(confirmed), "confirm_diff": pd.array(conf.diff, dtype="Int64"),
+        "status": pd.Series(states, dtype=str),
+    }, columns=list(RECEIVABLE_COLUMNS))
+    return frame, [None if d is None else from_day(d) for d in oldest]
 
 
 def status(credit_status: str, over_limit: int, days_overdue: int, has_open: bool,

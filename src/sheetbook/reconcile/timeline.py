@@ -42,8 +42,10 @@ def days_of(series: pd.Series) -> np.ndarray:
     """A datetime64 column as int days (``NaT`` → the int64 minimum, see :data:`_NAT`)."""
     if len(series) == 0:
         return np.zeros(0, dtype=np.int64)
-    values = pd.to_datetime(series).to_numpy().astype("datetime64[D]")
-    return values.astype(np.int64)
+    values = series.to_numpy()
+    if values.dtype.kind != "M":
+        values = pd.to_datetime(series).to_numpy()
+    return values.astype("datetime64[D]").astype(np.int64)
 
 
 def money_of(series: pd.Series) -> np.ndarray:
@@ -61,9 +63,9 @@ def column(df: pd.DataFrame, key: str, default: object = "") -> pd.Series:
 def texts(df: pd.DataFrame, key: str) -> list[str]:
     """A text column as a list of ``str`` ('' for blanks)."""
     values = column(df, key)
-    if values.dtype == object:
-        return ["" if v is None or v != v else str(v) for v in values.tolist()]
-    return values.fillna("").astype(str).tolist()
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.fillna("").tolist()
+    return ["" if v is None or v != v else str(v) for v in values.tolist()]
 
 
 def norm(value: str) -> str:
@@ -82,8 +84,8 @@ def normalized(values: list[str]) -> list[str]:
 def normalized_column(df: pd.DataFrame, key: str) -> list[str]:
     """:func:`norm` of a text column, vectorised for printable ASCII (the usual ids)."""
     values = column(df, key)
-    if len(values) == 0:
-        return []
+    if len(values) < 5000:  # pandas string ops cost more than they save on small tables
+        return normalized(texts(df, key))
     text = values.fillna("").astype(str)
     plain = text.str.fullmatch(r"[\x20-\x7e]*").to_numpy(dtype=bool)
     out = text.str.replace(" +", " ", regex=True).str.strip(" ").str.lower().tolist()
@@ -132,8 +134,11 @@ class Customers:
 
 def positions(keys: list[str], customers: Customers) -> np.ndarray:
     """Customer positions of normalized ids (-1 for unknown or blank)."""
-    pos = pd.Series(keys, dtype=object).map(customers.index)
-    return pos.fillna(-1).to_numpy(dtype=np.int64)
+    if len(keys) > 5000 and len(set(customers.keys)) == len(customers.keys):
+        return pd.Index(customers.keys, dtype=object).get_indexer(
+            pd.Index(keys, dtype=object)).astype(np.int64)
+    index = customers.index
+    return np.array([index.get(k, -1) for k in keys], dtype=np.int64)
 
 
 def read_customers(customers: pd.DataFrame) -> Customers:
@@ -186,43 +191,49 @@ def read_invoices(sales: pd.DataFrame, customers: Customers) -> Invoices:
     if len(sales) == 0:
         return Invoices([], [], [], [], [], [], [], [], {})
     numbers = texts(sales, "invoice_no")
-    codes, uniques = pd.factorize(pd.Series(normalized_column(sales, "invoice_no"), dtype=object))
-    uniques = uniques.tolist()
-    frame = pd.DataFrame({
-        "cust": positions(normalized_column(sales, "customer_id"), customers),
-        "code": codes, "line": np.arange(len(sales)),
-        "day": days_of(sales["date"]), "due": days_of(column(sales, "due_date", pd.NaT)),
-        "amount": money_of(column(sales, "amount", None)),
-        "row": column(sales, "_row", 0).to_numpy(dtype=np.int64),
-    })
-    frame["due"] = np.where(frame["due"].to_numpy() == _NAT, frame["day"], frame["due"])
-    frame = frame.sort_values("row", kind="stable")
-    grouped = frame.groupby(["cust", "code"], sort=False).agg(
-        line=("line", "first"), day=("day", "min"), due=("due", "min"),
-        amount=("amount", "sum"), row=("row", "first"),
-    ).reset_index().sort_values("row", kind="stable")
-    keys = [uniques[k] for k in grouped["code"].tolist()]
-    number = [numbers[i] for i in grouped["line"].tolist()]
+    keys = normalized_column(sales, "invoice_no")
+    codes, uniques = pd.factorize(np.array(keys, dtype=object))
+    cust = positions(normalized_column(sales, "customer_id"), customers)
+    day = days_of(sales["date"])
+    due = days_of(column(sales, "due_date", pd.NaT))
+    due = np.where(due == _NAT, day, due)
+    amount = money_of(column(sales, "amount", None))
+    row = column(sales, "_row", 0).to_numpy(dtype=np.int64)
+    order = np.argsort(row, kind="stable")  # lines in sheet order
+    group = (cust[order] + 1) * (len(uniques) + 1) + codes[order]
+    _, first, inverse = np.unique(group, return_index=True, return_inverse=True)
+    n = len(first)
+    total = np.zeros(n, dtype=np.int64)
+    np.add.at(total, inverse, amount[order])
+    start = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(start, inverse, day[order])
+    due_first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(due_first, inverse, due[order])
+    by_row = np.argsort(first, kind="stable")  # invoices in the order of their first line
+    lines = order[first[by_row]]
+    inv_keys = [keys[i] for i in lines.tolist()]
     by_key: dict[str, list[int]] = {}
-    for i, k in enumerate(keys):
+    for i, k in enumerate(inv_keys):
         by_key.setdefault(k, []).append(i)
+    inv_cust, inv_day = cust[lines], start[by_row]
     return Invoices(
-        cust=grouped["cust"].tolist(), key=keys, number=number,
-        day=grouped["day"].tolist(), due=grouped["due"].tolist(),
-        amount=grouped["amount"].tolist(), row=grouped["row"].tolist(),
-        rank=_same_day_ranks(grouped, keys), by_key=by_key,
+        cust=inv_cust.tolist(), key=inv_keys, number=[numbers[i] for i in lines.tolist()],
+        day=inv_day.tolist(), due=due_first[by_row].tolist(), amount=total[by_row].tolist(),
+        row=row[lines].tolist(), rank=_same_day_ranks(inv_cust, inv_day, inv_keys),
+        by_key=by_key,
     )
 
 
-def _same_day_ranks(grouped: pd.DataFrame, keys: list[str]) -> list[int]:
+def _same_day_ranks(cust: np.ndarray, day: np.ndarray, keys: list[str]) -> list[int]:
     """Order of each invoice among its customer's invoices of the same day, by 单号 (natural).
 
     Only invoices sharing a customer and a day need a rank (elsewhere the date decides), so
     the natural sort key is computed for those alone.
     """
     rank = [0] * len(keys)
-    shared = grouped.duplicated(["cust", "day"], keep=False).to_numpy()
-    cust, day = grouped["cust"].to_numpy(), grouped["day"].to_numpy()
+    pair = cust * (1 << 32) + day
+    _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    shared = counts[inverse] > 1
     groups: dict[tuple[int, int], list[int]] = {}
     for i in np.flatnonzero(shared).tolist():
         groups.setdefault((int(cust[i]), int(day[i])), []).append(i)
