@@ -51,9 +51,11 @@ CATALOG: dict[str, tuple[str, str, str, str]] = {
         "Invoice {invoice} is not in Sales; the payment paid the oldest items instead"),
     "payment.refund_no_credit": (
         "退款无预收", "Refund with no credit",
-        "退款 {refund} 元，当时可用预收只有 {credit} 元；超出部分记为客户欠款",
+        "退款 {refund} 元，但当时可用预收只有 {credit} 元，超出部分重新记为客户欠款（客户仍欠款时"
+        "退款，或退货已先冲抵了欠款）",
         "Refund of {refund} with only {credit} of credit at the time; the excess is owed by "
-        "the customer"),
+        "the customer again (a refund while the customer still owed, or a return that already "
+        "paid off debts)"),
     "payment.duplicate": (
         "疑似重复收款", "Suspected duplicate payment",
         "与第 {other} 行客户、日期、金额相同，且没有流水号；如确是两笔，请填写流水号或备注",

@@ -124,26 +124,43 @@ def allocations_tab(result: ReconcileResult, book: Book, lang: Lang,
              TabColumn("source", _t(lang, "资金来源", "Paid from"), "text", 16))
     cols = standard_columns("allocations", lang, extra)
     a = result.allocations
-    sheet = book.sheet_name("payments")
-    links = [None if pd.isna(r) else Link(str(int(r)), sheet, book.cell("payments", "amount", int(r)))
-             for r in a["pay_row"].tolist()]
+    links = _payment_links(book, a["pay_row"])
     item = [_item(lang, k, r) for k, r in zip(a["item_kind"].tolist(), a["item_row"].tolist())]
     source = [_source(lang, s, ref) for s, ref in zip(a["source"].tolist(), a["source_ref"].tolist())]
     rule_en = {"单号": "Invoice no", "先进先出": "Oldest first", "预收冲抵": "Credit",
                "退货冲抵": "Return"}
     rules = a["rule"].tolist() if lang == "zh" else [rule_en[r] for r in a["rule"].tolist()]
-    rows = [list(r) for r in zip(
+    rows = list(zip(
         _dates(a["pay_date"]), links, a["txn_id"].tolist(), a["customer_id"].tolist(),
-        a["invoice_no"].tolist(), [int(x) for x in a["amount"].tolist()], rules,
-        _dates(a["applied_on"]), item, source)]
+        a["invoice_no"].tolist(), a["amount"].to_numpy(dtype="int64").tolist(), rules,
+        _dates(a["applied_on"]), item, source))
     return TabSpec("allocations", _tab_name("allocations", lang),
                    banner_text(lang, run_at, banner_notes(result, book, lang)), cols, rows)
+
+
+def _payment_links(book: Book, pay_rows: pd.Series) -> list[Link | None]:
+    """A link per 收款 row (to its 金额 cell); one Link object per distinct row."""
+    sheet = book.sheet_name("payments")
+    letter = book.cell("payments", "amount", 1)[:-1]
+    blank = pay_rows.isna().to_numpy()
+    rows = pay_rows.fillna(0).to_numpy(dtype="int64").tolist()
+    made: dict[int, Link] = {}
+    out: list[Link | None] = []
+    for r, none in zip(rows, blank.tolist()):
+        if none:
+            out.append(None)
+            continue
+        link = made.get(r)
+        if link is None:
+            link = made[r] = Link(str(r), sheet, f"{letter}{r}")
+        out.append(link)
+    return out
 
 
 def _item(lang: Lang, kind: str, row: int) -> str:
     if kind == "refund":
         return _t(lang, f"退款（收款第 {row} 行）", f"Refund (payment row {row})")
-    return _t(lang, *_ITEM[kind])
+    return _ITEM[kind][lang == "en"]
 
 
 def _source(lang: Lang, source: str, ref: str) -> str:
@@ -151,11 +168,12 @@ def _source(lang: Lang, source: str, ref: str) -> str:
         return _t(lang, f"退货 {ref}", f"Return {ref}")
     if source == "opening":
         return _t(lang, "期初预收", "Opening prepayment")
-    return _t(lang, "收款", "Payment")
+    return "Payment" if lang == "en" else "收款"
 
 
 def _dates(series: pd.Series) -> list[dt.date | None]:
-    return [None if pd.isna(v) else v.date() for v in series.tolist()]
+    """A datetime64 column as dates (numpy converts day precision to ``date`` objects in C)."""
+    return series.to_numpy().astype("datetime64[D]").astype(object).tolist()
 
 
 def aging_columns(buckets: Sequence[int], lang: Lang) -> tuple[TabColumn, ...]:
