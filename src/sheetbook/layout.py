@@ -24,7 +24,7 @@ MONEY_FORMAT = "¥#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.00%"
 INT_FORMAT = "0"
-NUMBER_FORMAT = "#,##0.###"
+NUMBER_FORMAT = "General"  # "#,##0.###" shows a whole 3 as "3." in Excel
 
 FORMATS: dict[str, str] = {
     "money": MONEY_FORMAT,
@@ -271,6 +271,8 @@ SHEETS: tuple[Sheet, ...] = (
                help_en="Setting name; do not change"),
         Column("value", "值", "Value", width=30, help_zh="设置值；留空使用默认值",
                help_en="Value; blank = default"),
+        Column("help", "说明", "Help", width=50, help_zh="这一项的说明（sheetbook 不读取）",
+               help_en="What the setting means (not read by sheetbook)"),
     ), help_zh="店铺信息和计算参数（纳税人类型、申报期、所在地区等）。"),
     Sheet("customers", "客户", "Customers", (
         Column("customer_id", "客户编号", "Customer ID", "id", True, aliases=("客户代码", "编号"),
