@@ -162,3 +162,14 @@ def test_reconcile_json():
     assert doc["exceptions"]["payer.unmatched"] == 1
     assert doc["aging_columns"]["b4"] == {"zh": "90天以上", "en": "Over 90 days"}
     assert doc["counts"]["customers"] == 3
+
+
+def test_empty_book():
+    b = book({})
+    result = reconcile_book(b, dt.date(2026, 3, 31))
+    assert len(result.receivables) == 0 and len(result.allocations) == 0
+    assert result.totals["closing"] == 0 and result.exceptions == ()
+    tabs = reconcile_tabs(result, b, "zh", RUN_AT)
+    assert [len(t.rows) for t in tabs] == [1, 0, 1, 0]  # the 合计 rows
+    assert tabs[2].charts == ()
+    assert reconcile_json(result)["customers"] == []

@@ -196,6 +196,7 @@ def status(credit_status: str, over_limit: int, days_overdue: int, has_open: boo
 def reconcile_book(book: Book, as_of: dt.date | None = None) -> ReconcileResult:
     """Reconcile a book's valid rows as of a date (default: today, capped at the year end)."""
     def valid(key: str) -> pd.DataFrame:
+        """Valid rows of a sheet ('' table when the book has none)."""
         return book.valid(key) if key in book.tables else _empty()
 
     return reconcile(valid("customers"), valid("sales"), valid("payments"),
