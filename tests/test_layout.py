@@ -77,8 +77,12 @@ def test_every_header_has_english_name_and_help():
     for sheet in layout.SHEETS:
         assert sheet.en
         for col in sheet.columns:
-            assert col.en and col.help_zh, (sheet.zh, col.zh)
-            assert len(col.help_zh) <= 255
+            assert col.en and col.help_zh and col.help_en, (sheet.zh, col.zh)
+            assert len(col.help_zh) <= 255 and len(col.help_en) <= 255
+    for setting in layout.SETTINGS:
+        assert bool(setting.help_zh) == bool(setting.help_en), setting.key
+    for tab in layout.RESULT_TABS:
+        assert tab.help_zh and tab.help_en, tab.key
 
 
 def test_no_header_spelling_collides_within_a_sheet():
