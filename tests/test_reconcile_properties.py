@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconcile_helpers import customers, fen, payments, run, sales
+from sheetbook.reconcile.timeline import norm, normalized_column
+from sheetbook.text import normalize_id
 
 IDS = ("C1", "C2", "C3")
 START = dt.date(2026, 1, 1)
@@ -133,3 +135,13 @@ def test_row_order_does_not_matter(book, seed):
         pd.testing.assert_frame_equal(left.reset_index(drop=True), right.reset_index(drop=True))
     assert a.exceptions == b.exceptions
     assert a.totals == b.totals
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=30))
+def test_fast_id_normalisation_equals_normalize_id(texts):
+    expected = [normalize_id(t) for t in texts]
+    assert [norm(t) for t in texts] == expected
+    big = (texts * (5001 // len(texts) + 1))[:5001]  # large enough for the vectorised path
+    frame = pd.DataFrame({"k": pd.Series(big, dtype=str)})
+    assert normalized_column(frame, "k") == [normalize_id(t) for t in big]
