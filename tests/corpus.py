@@ -166,7 +166,7 @@ def drop_column(sheets: Sheets, sheet: str, header: str) -> Sheets:
 
 
 def _xlsxwriter_book(sheets: Sheets, merges: dict | None = None, tables: dict | None = None,
-                     origin: dict | None = None) -> bytes:
+                     origin: dict | None = None, vba: bytes | None = None) -> bytes:
     """A book written by xlsxwriter (as Excel would store it: dates are date cells)."""
     import xlsxwriter
 
@@ -190,6 +190,8 @@ def _xlsxwriter_book(sheets: Sheets, merges: dict | None = None, tables: dict | 
             headers = rows[fr - r0][fc - c0: lc - c0 + 1]
             ws.add_table(fr, fc, lr, lc, {"columns": [{"header": h} for h in headers],
                                           "style": "Table Style Light 9"})
+    if vba is not None:
+        wb.add_vba_project(io.BytesIO(vba), is_stream=True)
     wb.close()
     return buf.getvalue()
 
@@ -1147,6 +1149,13 @@ def _messy_numbers() -> bytes:
     put(s, "客户", 2, "信用额度", "5,000")
     put(s, "客户", 4, "信用额度", "￥20,000.00")
     return book_bytes(s)
+
+
+@case("messy_macro.xlsm", "messy",
+      "The base book saved macro-enabled (.xlsm with an xl/vbaProject.bin, as a book with an "
+      "Excel button is): read like any .xlsx.")
+def _messy_macro() -> bytes:
+    return book_bytes(base(), vba=ole_file({"VBA": b"Attribute VB_Name = \"sheetbook\"\r\n"}))
 
 
 @case("messy_budget_category.xlsx", "messy",

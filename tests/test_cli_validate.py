@@ -124,6 +124,14 @@ def test_every_english_message_is_english(tmp_path, monkeypatch):
             assert p["message"].startswith(english), p
 
 
+def test_chinese_file_name_with_spaces(tmp_path, monkeypatch):
+    path = tmp_path / "王记五金 2026 账本（最终版）.xlsx"
+    shutil.copyfile(corpus.DATA / "amount_mismatch.xlsx", path)
+    result = invoke(str(path), "--no-write", "--json", monkeypatch=monkeypatch)
+    assert result.exit_code == 0
+    assert as_json(result)["book"].endswith("王记五金 2026 账本（最终版）.xlsx")
+
+
 def test_text_output_names_the_cell(tmp_path, monkeypatch):
     result = invoke(str(copy(tmp_path, "bad_money_typo.xlsx")), "--no-write", monkeypatch=monkeypatch)
     assert result.exit_code == 1
