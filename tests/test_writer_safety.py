@@ -26,7 +26,7 @@ from sheetbook.errors import (
     NotFoundError,
     WriteError,
 )
-from sheetbook.writer import append_rows, list_backups, restore, write_tabs
+from sheetbook.writer import append_rows, list_backups, restore, result_sheets, write_tabs
 from sheetbook.writer import book as book_module
 from test_writer_books import file_state, make_macro_book, parts, spec
 
@@ -309,12 +309,20 @@ def test_not_a_workbook_is_one_clean_error(tmp_path, make):
     with pytest.raises(NotAWorkbookError) as err:
         write_tabs(path, [spec()])
     assert "\n" not in str(err.value)
+    with pytest.raises(NotAWorkbookError):
+        append_rows(path, "销售", [["x"]])
+    with pytest.raises(NotAWorkbookError):
+        result_sheets(path)
     assert path.read_bytes() == before
 
 
-def test_missing_book(tmp_path):
+def test_missing_book_and_no_specs(tmp_path, shop):
     with pytest.raises(NotFoundError):
         write_tabs(tmp_path / "nope.xlsx", [spec()])
+    before = file_state(shop)
+    report = write_tabs(shop, [])
+    assert report.unchanged and report.describe("en") == [f"Nothing to change; {shop} was left as it was"]
+    assert file_state(shop) == before and list_backups(shop) == []
 
 
 def test_invalid_sheet_names_are_refused(shop):

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..tabspec import TabSpec
-from .book import apply_edit, open_book
+from .book import apply_edit, open_book, parse_errors
 from .report import WriteReport
 from .safe import BackupInfo, list_backups, lock_files
 from .safe import restore as _restore
@@ -106,7 +106,7 @@ def result_sheets(book: Path, *, password: str | None = None) -> list[str]:
     """The names of the sheets that are sheetbook result tabs (A1 starts with the banner)."""
     from .workbook import Workbook, is_result_part
 
-    with open_book(Path(book), password) as ob:
+    with open_book(Path(book), password) as ob, parse_errors(Path(book)):
         wb = Workbook(ob.src)
         return [s.name for s in wb.sheets() if is_result_part(wb, s)]
 
@@ -115,7 +115,7 @@ def is_result_sheet(book: Path, sheet_name: str, *, password: str | None = None)
     """Whether the book's sheet ``sheet_name`` is a sheetbook result tab (False if absent)."""
     from .workbook import Workbook, is_result_part
 
-    with open_book(Path(book), password) as ob:
+    with open_book(Path(book), password) as ob, parse_errors(Path(book)):
         wb = Workbook(ob.src)
         for s in wb.sheets():
             if s.name.casefold() == sheet_name.casefold():

@@ -81,6 +81,18 @@ def open_book(book: Path, password: str | None) -> Iterator[OpenBook]:
         fh.close()
 
 
+@contextmanager
+def parse_errors(book: Path) -> Iterator[None]:
+    """Turn a parser's low-level error on a malformed book into one :class:`NotAWorkbookError`."""
+    try:
+        yield
+    except SheetbookError:
+        raise
+    except (ValueError, KeyError, IndexError, zlib.error, EOFError, struct.error) as exc:
+        raise NotAWorkbookError(f"无法解析工作簿 {book.name}：{exc}",
+                                f"Cannot parse the workbook {book.name}: {exc}") from exc
+
+
 def write_package(src: SourceZip, edit: Edit, out: BinaryIO) -> None:
     """Write the edited package: raw copies, replaced parts in place, new parts at the end."""
     z = ZipOut(out)
@@ -123,16 +135,12 @@ def apply_edit(book: Path, out: Path | None, password: str | None, dry_run: bool
     if not in_place:
         safe.check_unlocked(target)
     with open_book(book, password) as ob:
-        try:
+        with parse_errors(book):
             edit, report = plan(ob.src)
-        except SheetbookError:
-            raise
-        except (ValueError, KeyError, IndexError, zlib.error, EOFError, struct.error) as exc:
-            raise NotAWorkbookError(f"无法解析工作簿 {book.name}：{exc}",
-                                    f"Cannot parse the workbook {book.name}: {exc}") from exc
         report.path = target
         report.dry_run = dry_run
-        if dry_run or not (edit.parts or edit.delete):
+        report.unchanged = not (edit.parts or edit.delete)
+        if dry_run or report.unchanged:
             return report
 
         def produce(fh: BinaryIO) -> None:

@@ -21,6 +21,7 @@ class WriteReport:
         first_row: the sheet row of the first appended row.
         tables: Excel Tables whose range was extended.
         styles_added: whether cell formats were added to ``xl/styles.xml``.
+        unchanged: there was nothing to write (no tabs, no rows); the file was not touched.
     """
 
     path: Path
@@ -33,6 +34,7 @@ class WriteReport:
     first_row: int | None = None
     tables: list[str] = field(default_factory=list)
     styles_added: bool = False
+    unchanged: bool = False
 
     def describe(self, lang: str = "zh") -> list[str]:
         """Lines saying what changed (or would change, in a dry run), in ``zh`` or ``en``."""
@@ -60,7 +62,10 @@ class WriteReport:
                 lines.append(f"扩展表格 {t} 的范围" if zh else f"Extended the range of table {t}")
         if self.styles_added:
             lines.append("添加单元格格式" if zh else "Added cell formats")
-        if would:
+        if self.unchanged and not would:
+            lines.append(f"无需更改，{self.path} 未被修改" if zh
+                         else f"Nothing to change; {self.path} was left as it was")
+        elif would:
             lines.append(f"（试运行：{self.path} 未被修改）" if zh
                          else f"(dry run: {self.path} was not changed)")
         else:

@@ -84,6 +84,7 @@ class _Names:
         self.taken = taken
 
     def new(self, pattern: str) -> str:
+        """Reserve and return the first free name of the pattern."""
         n = 1
         while pattern.format(n).casefold() in self.taken:
             n += 1
@@ -115,6 +116,8 @@ def plan_tabs(src: SourceZip, specs: Sequence[TabSpec]) -> tuple[Edit, WriteRepo
         report.replaced.append(entry.name)
 
     edit = Edit()
+    if not targets:
+        return edit, report
     # Parts reached only through the tabs being rebuilt become garbage.
     old: set[str] = set()
     edited: dict[str, Rels] = {rels_name(wb.part): wb.rels}

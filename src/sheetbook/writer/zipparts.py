@@ -309,6 +309,7 @@ class _Sink:
             self(chunk)
 
     def finish(self) -> None:
+        """Flush the compressor."""
         out = self.comp.flush()
         self.csize += len(out)
         self.fp.write(out)
