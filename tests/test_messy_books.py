@@ -15,8 +15,13 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import corpus
+from sheetbook.reader import read_book
+from sheetbook.text import column_letter
+from sheetbook.validate import validate
 
 MESSY = [c for c in corpus.CASES if c.kind == "messy"]
 
@@ -197,3 +202,51 @@ def test_good_book_tables_are_typed():
     assert sales["_row"].tolist() == [2, 3, 4, 5] and sales["_ok"].all()
     assert int(b.tables["expenses"].set_index("_row").loc[3, "amount"]) == 41236
     assert int(b.tables["budget"]["total"].iat[0]) == 3600000
+
+
+# ------------------------------------------------------------------------------ any layout
+
+LAYOUT = st.fixed_dictionaries({
+    "titles": st.integers(0, 4),
+    "offset": st.integers(0, 3),
+    "order": st.permutations(list(range(len(corpus.S_HEAD)))),
+    "extras": st.lists(st.sampled_from(["序号", "经手人", "车牌", "Remarks"]), max_size=2, unique=True),
+    "blanks": st.lists(st.integers(0, 4), min_size=4, max_size=4),
+    "bad": st.integers(0, 3),
+})
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(layout=LAYOUT)
+def test_any_layout_reads_the_same_records_from_the_right_rows(tmp_path, layout):
+    """Title rows, a column offset, columns in any order, extra columns and blank rows anywhere:
+    the same records are read, each from its sheet row, and a bad cell is named where it is."""
+    data_rows = [list(r) for r in corpus.base()["销售"][1:]]
+    data_rows[layout["bad"]][corpus.S_HEAD.index("金额")] = "12..5"
+    head = [corpus.S_HEAD[i] for i in layout["order"]] + layout["extras"]
+    width = len(head)
+
+    def arrange(row):
+        return [row[i] for i in layout["order"]] + ["x"] * len(layout["extras"])
+
+    rows = [["销售台账"] + [None] * (width - 1)] * layout["titles"] + [head]
+    sheet_rows = []
+    for record, blanks in zip(data_rows, layout["blanks"]):
+        rows += [[None] * width] * blanks
+        rows.append(arrange(record))
+        sheet_rows.append(len(rows))  # 1-based row within the written block
+    s = corpus.base()
+    s["销售"] = rows
+    path = tmp_path / f"layout_{abs(hash(str(layout)))}.xlsx"
+    path.write_bytes(corpus.book_bytes(s, origin={"销售": (0, layout["offset"])}))
+    book = read_book(path)
+    problems = validate(book, today=corpus.TODAY)
+    sales = book.tables["sales"]
+    assert sales["_row"].tolist() == sheet_rows
+    assert sales["invoice_no"].tolist() == ["XS001", "XS001", "XS002", "XS003"]
+    letter = column_letter(layout["offset"] + head.index("金额"))
+    assert [(p.code, p.where) for p in problems] == [
+        ("cell.bad_money", f"销售!{letter}{sheet_rows[layout['bad']]}")]
+    good = [i for i in range(4) if i != layout["bad"]]
+    amounts = [5000, 2000, 49000, 24000]
+    assert [int(sales["amount"].iat[i]) for i in good] == [amounts[i] for i in good]

@@ -227,3 +227,10 @@ def test_shared_formula_children_without_values_are_found():
     xml = (b'<row r="3"><c r="H3"><f t="shared" ref="H3:H4" si="0">E3*F3</f></c>'
            b'<c r="H4"><f t="shared" si="0"/></c></row>')
     assert formulas_without_value(xml) == [("H", 3), ("H", 4)]
+
+
+def test_formula_cached_as_empty_text_is_a_value():
+    """Excel caches a formula whose result is "" as t="str" with an empty <v>: that is a value
+    (guards the fix of the test above against false warnings on =IF(E2="","",E2*F2))."""
+    xml = b'<row r="2"><c r="H2" t="str"><f>IF(E2="","",E2*F2)</f><v></v></c></row>'
+    assert formulas_without_value(xml) == []
