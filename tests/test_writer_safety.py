@@ -203,8 +203,11 @@ def test_killed_mid_write_leaves_the_book_intact(shop, tmp_path, min_tmp_bytes):
     try:
         while time.monotonic() < deadline:
             tmps = list(shop.parent.glob(".shop.xlsm.*.sheetbook-tmp"))
-            if tmps and tmps[0].stat().st_size >= min_tmp_bytes:
-                break
+            try:
+                if tmps and tmps[0].stat().st_size >= min_tmp_bytes:
+                    break
+            except FileNotFoundError:  # replaced meanwhile: the poll below reports it
+                pass
             assert proc.poll() is None, "the writer finished before it could be killed"
             time.sleep(0.005)
         else:
@@ -216,7 +219,12 @@ def test_killed_mid_write_leaves_the_book_intact(shop, tmp_path, min_tmp_bytes):
     assert shop.read_bytes() == before
     assert openpyxl.load_workbook(shop, read_only=True).sheetnames[-1] == "我的笔记"
     assert list_backups(shop) == []
+    (leftover,) = shop.parent.glob(".shop.xlsm.*.sheetbook-tmp")
     write_tabs(shop, [spec()])  # a leftover temp file does not get in the way of the next run
+    assert leftover.exists()  # too young: it could belong to a run still writing
+    os.utime(leftover, (time.time() - 3600, time.time() - 3600))
+    write_tabs(shop, [spec()])
+    assert not leftover.exists()
 
 
 # ------------------------------------------------------------------------------ passwords

@@ -14,11 +14,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 import re
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,7 +192,23 @@ def commit(target: Path, produce: Callable[[BinaryIO], None], *, mode_from: Path
             raise WriteError(f"无法写入 {target.name}：{exc}", f"Cannot write {target.name}: {exc}") from exc
         raise
     _fsync_dir(folder)
+    remove_stale_temps(target)
     return result
+
+
+def remove_stale_temps(target: Path, older_than: float = 600.0) -> list[Path]:
+    """Delete temporary files a killed run left beside ``target`` (only those older than
+    ``older_than`` seconds, so a run still writing is never disturbed)."""
+    removed = []
+    now = time.time()
+    for tmp in target.parent.glob(f".{glob.escape(target.name)}.*{TMP_SUFFIX}"):
+        try:
+            if now - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            continue
+    return removed
 
 
 def guard(book: Path, snapshot: Snapshot) -> None:
