@@ -302,6 +302,19 @@ def _docx(tmp: Path) -> Path:
     return out
 
 
+def _strict(tmp: Path) -> Path:
+    out = tmp / "strict.xlsx"
+    rel = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                   f'2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+                   'Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", '<workbook xmlns="http://purl.oclc.org/ooxml/spreadsheetml/main">'
+                   "<sheets/></workbook>")
+    return out
+
+
 @pytest.mark.parametrize("make", [
     lambda t: (t / "empty.xlsx", b""),
     lambda t: (t / "sales.xlsx", "日期,金额\n2026-01-01,12\n".encode()),
@@ -324,6 +337,12 @@ def test_not_a_workbook_is_one_clean_error(tmp_path, make):
     assert path.read_bytes() == before
 
 
+def test_strict_open_xml_is_refused_by_name(tmp_path):
+    book = _strict(tmp_path)
+    with pytest.raises(NotAWorkbookError, match="Strict Open XML"):
+        write_tabs(book, [spec()])
+
+
 def test_missing_book_and_no_specs(tmp_path, shop):
     with pytest.raises(NotFoundError):
         write_tabs(tmp_path / "nope.xlsx", [spec()])
@@ -334,7 +353,7 @@ def test_missing_book_and_no_specs(tmp_path, shop):
 
 
 def test_invalid_sheet_names_are_refused(shop):
-    for name in ("a/b", "x" * 32, "History", ""):
+    for name in ("a/b", "x" * 32, "History", "", "a\x01b", "'quoted'"):
         with pytest.raises(WriteError):
             write_tabs(shop, [spec(name)])
     with pytest.raises(WriteError):

@@ -5,7 +5,10 @@ their drawings, images, charts, comments, data validations, custom XML, theme, s
 the user's sheets) is copied byte for byte, compressed bytes included. The listing parts
 (``[Content_Types].xml``, ``xl/workbook.xml`` and its rels, ``xl/styles.xml`` when formats are
 missing) are edited as text. The new file is written beside the book and swapped in atomically
-after a backup of the previous version; see :mod:`.safe`.
+after a backup of the previous version; see :mod:`.safe`. ``xl/calcChain.xml`` is dropped and
+``fullCalcOnLoad`` set when tabs are written; ``docProps/app.xml`` (an informational list of
+sheet titles that Excel rewrites on save and ignores on load) and ``docProps/core.xml`` are
+left alone.
 
 Public API::
 

@@ -45,7 +45,7 @@ from .styles import StyleSheet
 from .workbook import SheetEntry, Workbook, a1_text, is_banner, shared_strings_part
 from .zipparts import SourceZip
 
-_BAD_NAME = re.compile(r"[\[\]:*?/\\]")
+_BAD_NAME = re.compile(r"[\[\]:*?/\\\x00-\x1f\ud800-\udfff\ufffe\uffff]")
 CT_PART = "[Content_Types].xml"
 
 

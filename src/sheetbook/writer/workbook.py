@@ -32,6 +32,7 @@ _AFTER_DEFINED_NAMES = ("calcPr", "oleSize", "customWorkbookViews", "pivotCaches
                         "extLst")
 _SHEET = start_tag_re("sheet")
 _FILTER_DB = "_xlnm._FilterDatabase"
+_STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class Workbook:
         root = load_rels(src, "")
         if root is None:
             raise bad(src.label, "no _rels/.rels (not an Office package)")
-        parts = [t for r, t in root.internal_targets("") if r.type == RT_OFFICE_DOCUMENT]
+        parts = [t for r, t in root.internal_targets("")
+                 if r.type in (RT_OFFICE_DOCUMENT, _STRICT_OFFICE_DOCUMENT)]
         if not parts or not src.has(parts[0]):
             raise bad(src.label, "no workbook part (is this a Word or PowerPoint file?)")
         self.part = src.real_name(parts[0]) or parts[0]
@@ -70,6 +72,8 @@ class Workbook:
         if m is None:
             raise bad(src.label, f"{self.part} is not a workbook")
         self.prefix = m.group(1)
+        if "http://purl.oclc.org/ooxml/spreadsheetml/main" in self.text[:m.end() + 2000]:
+            raise bad(src.label, "Strict Open XML is not supported (save it as a normal .xlsx)")
         m = re.search(r'xmlns:([\w.-]+)\s*=\s*"' + re.escape(REL_NS) + '"', self.text)
         self.r = m.group(1) if m else "r"
         if not m:  # declare it on the root so that new <sheet r:id> elements are valid
