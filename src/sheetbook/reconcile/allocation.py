@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -57,9 +58,10 @@ class Allocation:
             txn_id, invoice_no ('' for the opening item or a refund), amount (分), rule
             (:data:`RULES`), item_kind (:data:`ITEM_KINDS`), item_row (the item's sheet row:
             销售 first line, 收款 refund row, 客户 row for the opening), applied_on, source
-            (:data:`SOURCES`) and source_ref (the return's 单号).
-        open_items: items open at the as-of date (:data:`OPEN_ITEM_COLUMNS`), per customer
-            oldest first.
+            (:data:`SOURCES`) and source_ref (the return's 单号). rule, item_kind and source
+            are pandas categoricals of those fixed values.
+        open_items: items open at the as-of date (:data:`OPEN_ITEM_COLUMNS`; item_kind is a
+            categorical), per customer oldest first.
         credit: unapplied credit per customer position (分).
         credit_origin: per customer position, the (sheet key, row) of the newest source of the
             remaining credit, or None.
@@ -157,7 +159,8 @@ def _allocations(engine: Engine) -> pd.DataFrame:
     item_no = np.concatenate([np.array(inv.number, object), np.full(e.n_c + e.n_p, "", object)])
     item_row = np.concatenate([inv.row, cu.rows, pay_row]).astype(np.int64)
     item_kind = np.concatenate([np.zeros(e.n_i, int), np.ones(e.n_c, int), np.full(e.n_p, 2)])
-    out = np.array(e.out, dtype=np.int64).reshape(-1, 5)
+    out = np.fromiter(chain.from_iterable(e.out), dtype=np.int64, count=5 * len(e.out))
+    out = out.reshape(-1, 5)
     lot, item, amount, rule, day = out.T
     order = np.argsort(day, kind="stable")
     lot, item, amount, rule, day = lot[order], item[order], amount[order], rule[order], day[order]
@@ -170,11 +173,11 @@ def _allocations(engine: Engine) -> pd.DataFrame:
         "txn_id": pd.Series(lot_txn[lot], dtype=str),
         "invoice_no": pd.Series(item_no[item], dtype=str),
         "amount": pd.array(amount, dtype="Int64"),
-        "rule": pd.Series(np.array(RULES, dtype=object)[rule], dtype=str),
-        "item_kind": pd.Series(np.array(ITEM_KINDS, dtype=object)[item_kind[item]], dtype=str),
+        "rule": pd.Categorical.from_codes(rule, RULES),
+        "item_kind": pd.Categorical.from_codes(item_kind[item], ITEM_KINDS),
         "item_row": item_row[item],
         "applied_on": _days(day),
-        "source": pd.Series(np.array(SOURCES, dtype=object)[lot_src[lot]], dtype=str),
+        "source": pd.Categorical.from_codes(lot_src[lot], SOURCES),
         "source_ref": pd.Series(lot_ref[lot], dtype=str),
     }, columns=list(ALLOCATION_COLUMNS))
 
@@ -195,7 +198,7 @@ def _open_items(engine: Engine, items: list[int]) -> pd.DataFrame:
     row = np.concatenate([inv.row, cu.rows, pay.row]).astype(np.int64)
     return pd.DataFrame({
         "customer_id": pd.Series(np.array(cu.ids, dtype=object)[cust[idx]], dtype=str),
-        "item_kind": pd.Series(np.array(ITEM_KINDS, dtype=object)[kind[idx]], dtype=str),
+        "item_kind": pd.Categorical.from_codes(kind[idx], ITEM_KINDS),
         "invoice_no": pd.Series(number[idx], dtype=str),
         "row": row[idx], "date": _days(day[idx]), "due_date": _days(due[idx]),
         "amount": pd.array(amount[idx].astype(np.int64), dtype="Int64"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..text import split_list
 from . import exceptions as ex
-from .timeline import OPENING, SALE, Timeline, norm
+from .timeline import PAYMENT, SALE, Timeline, norm
 
 RULES = ("单号", "先进先出", "预收冲抵", "退货冲抵")  #: rule codes 0–3, as written in 核销明细
 R_INVOICE, R_FIFO, R_CREDIT, R_RETURN = range(4)
@@ -180,28 +180,9 @@ class Engine:
         inv_amount, inv_rank, inv_row = inv.amount, inv.rank, inv.row
         pay_amount, applies = pay.amount, pay.applies
         open_amt, out, queue, credit = self.open_amt, self.out, st.queue, st.credit
+        left = self.left
         for day, kind, ref in zip(days, kinds, refs):
-            if kind == SALE:
-                amount = inv_amount[ref]
-                if amount > 0:
-                    if credit or st.earmarks:
-                        self.feed(st, ref, inv.key[ref], day, inv_rank[ref], inv_row[ref])
-                    else:
-                        entry = (day, inv_rank[ref], inv_row[ref], ref)
-                        if not queue or queue[-1] < entry:
-                            queue.append(entry)
-                        else:
-                            _enqueue(queue, entry)
-                elif amount < 0:
-                    self.keep(st, self.ret_lot + ref, -amount, R_RETURN, day)
-            elif kind == OPENING:
-                amount = self.tl.customers.openings[c]
-                if amount > 0:
-                    open_amt[self.n_i + c] = amount
-                    self.feed(st, self.n_i + c, None, day, -1, self.tl.customers.rows[c])
-                else:
-                    self.keep(st, self.open_lot + c, -amount, R_CREDIT, day)
-            else:
+            if kind == PAYMENT:
                 amount = pay_amount[ref]
                 if amount < 0:
                     self.refund(st, c, ref, day)
@@ -222,6 +203,26 @@ class Engine:
                         open_amt[item] = o - amount
                         amount = 0
                 if amount:
-                    self.left[ref] = amount
+                    left[ref] = amount
                     credit.append(ref)
+            elif kind == SALE:
+                amount = inv_amount[ref]
+                if amount > 0:
+                    if credit or st.earmarks:
+                        self.feed(st, ref, inv.key[ref], day, inv_rank[ref], inv_row[ref])
+                    else:
+                        entry = (day, inv_rank[ref], inv_row[ref], ref)
+                        if not queue or queue[-1] < entry:
+                            queue.append(entry)
+                        else:
+                            _enqueue(queue, entry)
+                elif amount < 0:
+                    self.keep(st, self.ret_lot + ref, -amount, R_RETURN, day)
+            else:  # OPENING
+                amount = self.tl.customers.openings[c]
+                if amount > 0:
+                    open_amt[self.n_i + c] = amount
+                    self.feed(st, self.n_i + c, None, day, -1, self.tl.customers.rows[c])
+                else:
+                    self.keep(st, self.open_lot + c, -amount, R_CREDIT, day)
         return st
