@@ -75,13 +75,13 @@ def test_receivables_total_row_and_styles():
     tab = reconcile_tabs(reconcile_book(b, dt.date(2026, 3, 31)), b, "zh", RUN_AT)[0]
     recs = tab.as_records()
     body, total = recs[:-1], recs[-1]
-    assert [r["customer_id"] for r in body] == ["C1", "C2", "C3"]
+    assert [r["customer_id"] for r in body] == ["C1", "C3", "C2"]  # largest 期末应收 first
     assert total["customer_id"] == "合计"
     for key in ("opening", "sales", "received", "closing", "unapplied", "over_limit"):
         assert total[key] == sum(r[key] for r in body), key
     assert total["closing"] == 60000 - 5000 + 0
-    assert tab.row_styles == {0: "warning", 2: "muted", 3: "total"}
-    assert body[0]["status"] == "超额度" and body[2]["status"] == "冻结"
+    assert tab.row_styles == {0: "warning", 1: "muted", 3: "total"}
+    assert body[0]["status"] == "超额度" and body[1]["status"] == "冻结"
     assert body[0]["oldest_open"] == dt.date(2026, 1, 5)
 
 

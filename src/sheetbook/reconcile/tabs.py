@@ -3,8 +3,10 @@
 应收汇总 (receivables), 核销明细 (allocations), 账龄分析 (aging) and 待处理 (exceptions), with
 exactly the WORKBOOK columns first (``tabspec.standard_columns``) and extra columns after them:
 
-- 应收汇总: one row per customer, then a 合计 row (style ``total``; sums of the money columns
-  that add up). Rows over the credit limit are ``warning``, frozen customers ``muted``.
+- 应收汇总: one row per customer, largest 期末应收 first (ties in 客户 sheet order), then a 合计
+  row (style ``total``; sums of the money columns that add up). Rows over the credit limit are
+  ``warning``, frozen customers ``muted``. (``ReconcileResult.receivables`` and the JSON keep
+  the 客户 sheet order.)
 - 核销明细: 收款行 links to the payment's 金额 cell in 收款 (text: the row number); extra columns
   核销日期 (when the allocation happened), 核销对象 (invoice / opening balance / refund) and
   资金来源 (payment, a return and its 单号, or the opening prepayment).
@@ -70,13 +72,15 @@ def banner_notes(result: ReconcileResult, book: Book, lang: Lang) -> list[str]:
 
 def receivables_tab(result: ReconcileResult, book: Book, lang: Lang,
                     run_at: dt.datetime | None = None) -> TabSpec:
-    """应收汇总: one row per customer, then a 合计 row."""
+    """应收汇总: one row per customer (largest balance first), then a 合计 row."""
     cols = standard_columns("receivables", lang)
     rows: list[list[object]] = []
     styles: dict[int, RowStyle] = {}
     cells: dict[tuple[int, str], RowStyle] = {}
     worst = result.buckets[-1] if result.buckets else DEFAULT_BUCKETS[-1]
-    for i, rec in enumerate(result.receivables.to_dict("records")):
+    records = result.receivables.to_dict("records")
+    order = sorted(range(len(records)), key=lambda i: (-int(records[i]["closing"]), i))
+    for i, rec in enumerate(records[j] for j in order):
         row: list[object] = []
         for col in cols:
             v = rec[col.key]
