@@ -786,8 +786,9 @@ def _(s):
     put(s, "预算", 2, "全年", 35000)
 
 
-_V_EMPTY = ("reader.formulas_without_value treats openpyxl's empty cached value `<f>…</f><v />` as a "
-            "value (it tests `b\"<v\" not in body`), so a formula never calculated is not reported")
+_V_EMPTY = ("reader.formulas_without_value counts openpyxl's empty cached value `<f>…</f><v />` as a "
+            "value (any `<v` after the formula is taken as one), so a formula never calculated is "
+            "not reported")
 
 
 @register_edit("formula_no_value.xlsx",

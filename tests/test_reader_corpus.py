@@ -216,8 +216,9 @@ def test_formula_without_cached_value_is_found():
 
 
 @pytest.mark.xfail(strict=True, reason="reader.formulas_without_value: `<f>E2*F2</f><v />` (how openpyxl "
-                   "saves a formula it never calculated) counts as a cached value because the test is "
-                   "`b'<v' not in body`; an empty <v/> or <v></v> is no value")
+                   "saves a formula it never calculated) counts as a cached value because any `<v` "
+                   "after the formula is taken as one; an empty <v/> or <v></v> without t=\"str\" "
+                   "is no value")
 def test_formula_with_empty_cached_value_is_found():
     xml = b'<row r="2"><c r="H2"><f>E2*F2</f><v /></c><c r="I2"><f>1</f><v></v></c></row>'
     assert formulas_without_value(xml) == [("H", 2), ("I", 2)]
