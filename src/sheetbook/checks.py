@@ -251,7 +251,7 @@ def budget_totals(book: Book, today: dt.date) -> list[P.Problem]:
     out = []
     for i in range(len(budget)):
         total = budget["total"].iat[i]
-        if pd.isna(total):
+        if pd.isna(total) or not budget["_ok"].iat[i]:  # an unreadable month is its own error
             continue
         months = sum(int(budget[m].iat[i]) for m in MONTHS if not pd.isna(budget[m].iat[i]))
         if int(total) != months:
