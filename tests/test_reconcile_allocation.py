@@ -240,3 +240,10 @@ def test_refund_before_the_deposit_invoice_uses_the_deposit():
         (2, "refund", "", 8000, "预收冲抵"), (2, "invoice", "S1", 2000, "单号")]
     assert open_rows(r) == [("C1", "S1", 28000)]
     assert "payment.refund_no_credit" not in codes(r)
+
+
+def test_blank_applies_to_is_oldest_first():
+    r = run(C1, sales([sale("2026-01-01", "S1", 100)]),
+            payments([pay("2026-01-10", 40, applies_to="  "), pay("2026-01-11", 10, applies_to="；")]))
+    assert alloc_rows(r, *A) == [("S1", 4000, "先进先出"), ("S1", 1000, "先进先出")]
+    assert codes(r) == []

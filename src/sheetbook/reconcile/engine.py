@@ -7,6 +7,7 @@ pass of plain Python.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ RULES = ("单号", "先进先出", "预收冲抵", "退货冲抵")  #: rule code
 R_INVOICE, R_FIFO, R_CREDIT, R_RETURN = range(4)
 ITEM_KINDS = ("invoice", "opening", "refund")  #: what was paid
 SOURCES = ("payment", "return", "opening")  #: what paid it
+_SEPARATORS = re.compile(r"[;；,，、]")  #: as in :func:`sheetbook.text.split_list`
 
 
 def _enqueue(queue: deque, entry: tuple[int, int, int, int]) -> None:
@@ -129,12 +131,19 @@ class Engine:
     def named(self, st: _State, c: int, p: int, amount: int, day: int) -> int:
         """Pay the invoices named in 核销单号; returns what is left of ``amount``."""
         inv, out, cust = self.tl.invoices, self.out, self.tl.customers
-        for name in split_list(self.tl.payments.applies[p]):
+        text = self.tl.payments.applies[p]
+        one = text.strip()
+        names = split_list(text) if _SEPARATORS.search(text) else ((one,) if one else ())
+        for name in names:
             if not amount:
                 break
             key = norm(name)
             found = inv.by_key.get(key, ())
-            own = next((i for i in found if inv.cust[i] == c), -1)
+            own = -1
+            for i in found:
+                if inv.cust[i] == c:
+                    own = i
+                    break
             if own < 0:
                 others = [cust.ids[inv.cust[i]] for i in found if inv.cust[i] >= 0]
                 code = "payment.other_customer_invoice" if others else "payment.unknown_invoice"
