@@ -16,7 +16,6 @@ import zlib
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 import xlsxwriter
 
 from sheetbook.layout import BANNER
@@ -196,9 +195,3 @@ def test_xlwings_book_is_excel_saved():
     with zipfile.ZipFile(XLWINGS_XLSM) as z:
         assert b"Microsoft Excel" in z.read("docProps/app.xml")
         assert "xl/vbaProject.bin" in z.namelist()
-
-
-@pytest.mark.parametrize("kind", ["bar", "column", "line", "pie"])
-def test_spec_builder_charts_are_valid_specs(kind):
-    s = spec(charts=(Chart(kind, "t", "customer_id", ("balance",)),))
-    assert s.column_index("balance") == 1
