@@ -4,8 +4,9 @@
 :func:`reconcile_book` calls it with the valid rows of a :class:`~sheetbook.model.Book`.
 
 Balances do not depend on allocation: 期末应收 = 期初应收 + 本期销售 (returns negative) −
-本期收款 (refunds negative), counting every valid row dated up to the as-of date (a payment
-whose payer cannot be matched counts for nobody and is in 待处理 and ``totals``). The
+本期收款 (refunds negative), counting every valid row dated up to the as-of date, including
+rows dated before the fiscal year (the validator warns about those); a payment whose payer
+cannot be matched counts for nobody and is in 待处理 and ``totals``. The
 allocation decides which items are open, and so the aging; for every customer
 sum(open items) − 未核销预收 = 期末应收.
 
@@ -42,6 +43,7 @@ from .timeline import (
     read_customers,
     read_invoices,
     read_payments,
+    texts,
     to_day,
 )
 
@@ -115,7 +117,7 @@ def reconcile(customers: pd.DataFrame, sales: pd.DataFrame, payments: pd.DataFra
                 + ex.credit_findings(tl, alloc.credit, alloc.credit_origin))
     payers = pd.DataFrame({
         "pay_row": payments["_row"].astype(int).to_numpy() if len(payments) else [],
-        "payer": payments["payer"].astype(str).to_numpy() if len(payments) else [],
+        "payer": pd.Series(texts(payments, "payer"), dtype=str),
         "customer_id": resolution.customer_id.to_numpy(), "how": resolution.how.to_numpy(),
     })
     unmatched = int(sum(a for c, a in zip(tl.payments.cust, tl.payments.amount) if c < 0))
