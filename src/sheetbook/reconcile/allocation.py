@@ -4,7 +4,7 @@ WORKBOOK "Reconciliation rules", per customer, events in date order (sales befor
 the same day, then sheet row; see :mod:`.timeline`):
 
 - *Items* (debits) are the opening balance when positive (dated and due the first day of the
-  fiscal year), invoices with a positive total, and refunds not covered by credit.
+  fiscal year), invoices with a positive total, and refunds (negative payments).
 - *Credit lots* are payments (what they could not place), a negative opening balance (a
   prepayment) and returns (invoices with a negative total).
 - A payment first pays the invoices named in its 核销单号, in the order listed, each up to its
@@ -13,13 +13,15 @@ the same day, then sheet row; see :mod:`.timeline`):
 - A new item is first paid by credit, oldest lot first: rule ``预收冲抵`` for payment and
   opening credit, ``退货冲抵`` for return credit. A return pays open items at once (``退货冲抵``).
 - A payment naming an invoice of its own customer that is dated *after* the payment (a deposit
-  for an order) keeps that part as credit earmarked for the invoice, which it pays first when
-  the invoice arrives (rule ``单号``); whatever the invoice does not take becomes ordinary credit.
+  for an order) keeps that part, up to the invoice's amount, as credit earmarked for the
+  invoice, which it pays first when the invoice arrives (rule ``单号``); whatever the invoice
+  does not take becomes ordinary credit. (A payment before an invoice it does not name is
+  ordinary credit, which pays the invoice when it arrives: ``预收冲抵``.)
 - A refund (negative payment) is an item that credit pays first (general credit, then earmarked
   credit). A refund beyond the credit stays open as a debit item, due on the refund date, which
   later payments pay like any other item; it is reported as "refund with no credit".
 - A named invoice that belongs to another customer is not paid (an exception); the amount goes
-  to the payer's own oldest items.
+  to the payer's own oldest items. Payments matched to no customer are left out.
 
 Nothing is created or lost: allocated + unapplied credit = payments + credits, and
 sum(open items) − unapplied credit = opening + sales − payments (the closing balance).
