@@ -36,34 +36,52 @@ def is_blank(value: object) -> bool:
     return False
 
 
+_BAD = object()
+_MISS = object()
+_DATE, _DATETIME = dt.date, dt.datetime
+#: Types whose equal values always parse alike, so one parse per distinct value is enough
+#: (numbers are left out: ``1 == 1.0 == True`` would share a cache entry but not a parse).
+_MEMO_TYPES = (str, _DATE, _DATETIME)
+
+
 def _generic(values: Sequence[object], parse: Callable[[object], object], errors: tuple) -> tuple[list, Bad]:
+    """Parse each non-blank value; one parse per distinct string or date (they repeat a lot)."""
     out: list = [None] * len(values)
     bad: Bad = []
-    cache: dict[str, object] = {}
+    memo: dict[object, object] = {}
+    memo_get = memo.get
     for i, v in enumerate(values):
-        if is_blank(v):
-            continue
-        if isinstance(v, str):
-            hit = cache.get(v, cache)
-            if hit is cache:
-                try:
-                    hit = parse(v)
-                except errors:
-                    hit = _BAD
-                cache[v] = hit
-            if hit is _BAD:
-                bad.append((i, v))
-            else:
-                out[i] = hit
-            continue
-        try:
-            out[i] = parse(v)
-        except errors:
+        t = type(v)
+        if t is str or t is _DATE or t is _DATETIME:
+            hit = memo_get(v, _MISS)
+            if hit is _MISS:
+                if t is str and not v.strip():  # type: ignore[union-attr]
+                    hit = None
+                else:
+                    try:
+                        hit = parse(v)
+                    except errors:
+                        hit = _BAD
+                memo[v] = hit
+        elif t is float:
+            if v != v:  # NaN: blank
+                continue
+            try:
+                hit = parse(v)
+            except errors:
+                hit = _BAD
+        else:
+            if is_blank(v):
+                continue
+            try:
+                hit = parse(v)
+            except errors:
+                hit = _BAD
+        if hit is _BAD:
             bad.append((i, v))
+        elif hit is not None:
+            out[i] = hit
     return out, bad
-
-
-_BAD = object()
 
 
 def to_money(values: Sequence[object]) -> tuple[pd.Series, Bad]:
@@ -71,39 +89,45 @@ def to_money(values: Sequence[object]) -> tuple[pd.Series, Bad]:
     n = len(values)
     out = np.zeros(n, dtype=np.int64)
     mask = np.zeros(n, dtype=bool)  # True = missing
-    floats_idx: list[int] = []
-    floats_val: list[float] = []
-    rest_idx: list[int] = []
-    for i, v in enumerate(values):
-        t = type(v)
-        if t is float:
-            if v != v:
-                mask[i] = True
+    types = set(map(type, values))
+    if types == {float}:  # the common case: every cell a number (NaN = blank)
+        floats_idx = None
+        arr = np.array(values, dtype=np.float64)
+        rest_idx: list[int] = []
+    else:
+        floats_idx = [i for i, v in enumerate(values) if type(v) is float]
+        arr = np.array([values[i] for i in floats_idx], dtype=np.float64)
+        if int in types:
+            ints_idx = [i for i, v in enumerate(values) if type(v) is int]
+            out[ints_idx] = [values[i] * 100 for i in ints_idx]
+        rest_idx = [i for i, v in enumerate(values) if type(v) is not float and type(v) is not int]
+    if len(arr):
+        nan = np.isnan(arr)
+        finite = ~nan
+        values_ok = arr[finite]
+        if (np.abs(values_ok) < 1e13).all():  # also False for ±inf
+            fen = np.zeros(len(arr), dtype=np.int64)
+            fen[finite] = floats_to_fen(values_ok)
+            if floats_idx is None:
+                out, mask = fen, nan
             else:
-                floats_idx.append(i)
-                floats_val.append(v)
-        elif t is int:
-            out[i] = v * 100
+                idx = np.asarray(floats_idx, dtype=np.intp)
+                out[idx] = fen
+                mask[idx] = nan
         else:
-            rest_idx.append(i)
-    if floats_idx:
-        arr = np.asarray(floats_val, dtype=np.float64)
-        finite = np.isfinite(arr) & (np.abs(arr) < 1e13)
-        if finite.all():
-            out[np.asarray(floats_idx)] = floats_to_fen(arr)
-        else:
-            rest_idx.extend(floats_idx)
+            # as before the fast path: NaN is blank, every other float is parsed one by one
+            idx = list(range(n)) if floats_idx is None else floats_idx
+            flags = nan.tolist()
+            mask[[i for i, f in zip(idx, flags) if f]] = True
+            rest_idx += [i for i, f in zip(idx, flags) if not f]
     bad: Bad = []
     if rest_idx:
         parsed, bad_rest = _generic([values[i] for i in rest_idx], _money_or_error, (MoneyError,))
-        for j, i in enumerate(rest_idx):
-            if parsed[j] is None:
-                mask[i] = True
-            else:
-                out[i] = parsed[j]
+        where = np.asarray(rest_idx, dtype=np.intp)
+        missing = np.array([p is None for p in parsed], dtype=bool)  # blank or unreadable
+        mask[where[missing]] = True
+        out[where[~missing]] = [p for p in parsed if p is not None]
         bad = [(rest_idx[j], raw) for j, raw in bad_rest]
-        for i, _ in bad:
-            mask[i] = True
     return pd.Series(pd.arrays.IntegerArray(out, mask)), bad
 
 
@@ -120,10 +144,20 @@ def _date_value(v: object) -> dt.date | None:
     return parse_date(v)
 
 
+_UNIX_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_NAT = np.iinfo(np.int64).min
+
+
+def _date_days(v: object) -> int | None:
+    """A cell as days since 1970-01-01 (None when blank)."""
+    d = _date_value(v)
+    return None if d is None else d.toordinal() - _UNIX_ORDINAL
+
+
 def to_date(values: Sequence[object]) -> tuple[pd.Series, Bad]:
     """Date column → datetime64[s] at midnight (NaT when blank or unreadable)."""
-    parsed, bad = _generic(values, _date_value, (DateError, ValueError, OverflowError))
-    days = np.array(parsed, dtype="datetime64[D]") if parsed else np.array([], dtype="datetime64[D]")
+    parsed, bad = _generic(values, _date_days, (DateError, ValueError, OverflowError))
+    days = np.array([_NAT if p is None else p for p in parsed], dtype=np.int64).view("datetime64[D]")
     return pd.Series(days.astype("datetime64[s]")), bad
 
 
@@ -162,6 +196,8 @@ def _number_value(v: object) -> float:
 
 def to_number(values: Sequence[object]) -> tuple[pd.Series, Bad]:
     """Number column (数量) → float64 (NaN when blank). Not money: never multiplied as float."""
+    if set(map(type, values)) == {float}:  # every cell a number (NaN = blank)
+        return pd.Series(np.array(values, dtype=np.float64)), []
     parsed, bad = _generic(values, _number_value, (ValueError, InvalidOperation))
     return pd.Series([np.nan if p is None else p for p in parsed], dtype="float64"), bad
 
@@ -200,10 +236,21 @@ def to_choice(values: Sequence[object], choices: Sequence[Choice]) -> tuple[pd.S
     Whether a value outside the list is an error is the schema's decision (some lists are open).
     """
     table = choice_lookup(choices)
+    memo: dict[str, str] = {}  # strings only: 1 == 1.0 == True would share an entry
+
+    def one(v: object) -> str:
+        text = clean_text(v)
+        return table.get(normalize_id(text), text) if text else ""
+
     out = []
     for v in values:
-        text = clean_text(v)
-        out.append(table.get(normalize_id(text), text) if text else "")
+        if type(v) is str:
+            hit = memo.get(v)
+            if hit is None:
+                hit = memo[v] = one(v)
+            out.append(hit)
+        else:
+            out.append(one(v))
     return pd.Series(out, dtype=object), []
 
 

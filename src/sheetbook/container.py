@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import EncryptedError, NotAWorkbookError, NotFoundError, UnsafeBookError
@@ -46,12 +47,16 @@ class OpenedBook:
         data: the decrypted bytes when the book was encrypted, else None (read from path).
         password: the password that opened it (to write it back encrypted), or None.
         parts: zip entry names.
+        no_value: worksheet part → its cells (letters, row) holding a formula with no cached
+            value, found while the part was inflated for the size check (see
+            :func:`sheetbook.reader.formulas_without_value`), so the sheet is not inflated again.
     """
 
     path: Path
     data: bytes | None
     password: str | None
     parts: list[str]
+    no_value: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
     def source(self):
         """What to hand to a zip or calamine reader: the path, or an in-memory file."""
@@ -94,9 +99,10 @@ def open_book(path: str | os.PathLike, password: str | None = None) -> OpenedBoo
     except zipfile.BadZipFile:
         raise _say(path, "文件已损坏或不完整（zip 结构无法读取）；请从备份恢复或重新保存",
                    "the file is damaged or truncated (unreadable zip); restore a backup or save it again") from None
+    no_value: dict[str, list[tuple[str, int]]] = {}
     with zf:
-        parts = _check_zip(path, zf)
-    return OpenedBook(path=path, data=data, password=used_password, parts=parts)
+        parts = _check_zip(path, zf, no_value)
+    return OpenedBook(path=path, data=data, password=used_password, parts=parts, no_value=no_value)
 
 
 def _not_zip(path: Path, head: bytes) -> NotAWorkbookError:
@@ -152,7 +158,8 @@ def _decrypt(path: Path, password: str | None) -> tuple[bytes, str]:
     return out.getvalue(), password
 
 
-def _check_zip(path: Path, zf: zipfile.ZipFile) -> list[str]:
+def _check_zip(path: Path, zf: zipfile.ZipFile,
+               no_value: dict[str, list[tuple[str, int]]] | None = None) -> list[str]:
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise _say(path, f"zip 内有 {len(infos)} 个部件，超出上限 {MAX_ENTRIES}，拒绝读取",
@@ -174,7 +181,11 @@ def _check_zip(path: Path, zf: zipfile.ZipFile) -> list[str]:
     total = 0
     for info in infos:
         if info.filename.endswith((".xml", ".rels", ".vml")) or info.filename == "[Content_Types].xml":
-            total += _inflate_checked(path, zf, info)
+            scan = None
+            if no_value is not None and info.filename.startswith("xl/worksheets/") \
+                    and info.filename.endswith(".xml"):
+                scan = no_value.setdefault(info.filename, [])
+            total += _inflate_checked(path, zf, info, scan)
             if total > MAX_TOTAL_BYTES:
                 raise _bomb(path)
     return names
@@ -186,11 +197,28 @@ def _bomb(path: Path) -> UnsafeBookError:
                 UnsafeBookError)
 
 
-def _inflate_checked(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """Inflate one XML part in chunks, never past its declared size; refuse DOCTYPE/ENTITY."""
+#: A formula cell with no cached value (calamine reports it as empty); the same pattern as
+#: :func:`sheetbook.reader.formulas_without_value`, which must stay in step with it.
+FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v)')
+
+
+def _scan_no_value(xml: bytes, found: list[tuple[str, int]]) -> None:
+    """Add the formula cells with no cached value in a stretch of whole cells to ``found``."""
+    if b"><f" in xml:  # a match holds the end of a <c …> tag followed by <f
+        found.extend((m.group(1).decode(), int(m.group(2))) for m in FORMULA_NO_VALUE.finditer(xml))
+
+
+def _inflate_checked(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
+                     no_value: list[tuple[str, int]] | None = None) -> int:
+    """Inflate one XML part in chunks, never past its declared size; refuse DOCTYPE/ENTITY.
+
+    With ``no_value`` (a worksheet), also collect its formula cells without a cached value. The
+    chunks are cut before the last ``<c `` seen, so no cell is split between two scans.
+    """
     limit = min(info.file_size, MAX_PART_BYTES)
     seen = 0
     head = b""
+    tail = b""
     try:
         with zf.open(info) as fh:
             while True:
@@ -202,6 +230,16 @@ def _inflate_checked(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> 
                     raise _bomb(path)
                 if len(head) < 4096:
                     head += chunk[: 4096 - len(head)]
+                if no_value is not None:
+                    buf = tail + chunk if tail else chunk
+                    cut = buf.rfind(b"<c ")
+                    if cut < 0:  # no cell starts here: only a split "<c" can matter later
+                        tail = buf[-2:]
+                    else:
+                        _scan_no_value(buf[:cut], no_value)
+                        tail = buf[cut:]
+            if no_value is not None and tail:
+                _scan_no_value(tail, no_value)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise _say(path, f"文件已损坏（部件 {info.filename} 无法解压）；请从备份恢复",
                    f"the file is damaged (part {info.filename} cannot be inflated); restore a backup") from exc

@@ -24,7 +24,7 @@ import python_calamine as pc
 
 from . import problems as P
 from .cells import BAD_CODES, convert, is_blank, parse_percent, shown
-from .container import OpenedBook, open_book
+from .container import FORMULA_NO_VALUE, OpenedBook, open_book
 from .errors import MissingSheetError, NotAWorkbookError
 from .layout import SETTINGS, SHEETS, SHEETS_BY_KEY, Lang, Setting, Sheet
 from .model import Book, Settings, SheetInfo
@@ -103,12 +103,12 @@ def _fill_merged(rows: list[list[object]], merged: Sequence) -> None:
                     rows[r][c] = value
 
 
-_FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v)')
+_FORMULA_NO_VALUE = FORMULA_NO_VALUE
 
 
 def formulas_without_value(xml: bytes) -> list[tuple[str, int]]:
     """Cells (letters, row) holding a formula with no cached value in a sheet's XML."""
-    if b"<f" not in xml:
+    if b"><f" not in xml:  # every match holds the end of a <c …> tag followed by <f
         return []
     return [(m.group(1).decode(), int(m.group(2))) for m in _FORMULA_NO_VALUE.finditer(xml)]
 
@@ -173,18 +173,29 @@ class SheetReader:
         if hdr + 1 + len(body) > EXCEL_MAX_ROWS:
             self.problems.append(P.make("sheet.too_many_rows", sheet=self.name))
             body = body[: EXCEL_MAX_ROWS - hdr - 1]
-        width = max((len(r) for r in body), default=0)
-        columns = list(zip(*[r + [""] * (width - len(r)) for r in body])) if body else []
-        req_idx = [mapping[k] for k in sheet.required_keys]
-        data_pos = [i for i in range(len(body))
-                    if any(not is_blank(columns[c][i]) for c in req_idx if c < width)
-                    or any((column_letter(c), hdr + 2 + i) in no_value_cells for c in req_idx)]
-        sheet_rows = [hdr + 2 + i for i in data_pos]
+        columns, width = _columns(body)
+        first = hdr + 2  # sheet row of body[0]
+        keep = _data_rows(columns, [mapping[k] for k in sheet.required_keys], no_value_cells, first, len(body))
+        data_pos = None if keep is None else [i for i, k in enumerate(keep) if k]
+        if data_pos is None:  # every row holds data: take the columns as they are
+            sheet_rows = list(range(first, first + len(body)))
+        else:
+            sheet_rows = [first + i for i in data_pos]
+        n = len(sheet_rows)
         table: dict[str, object] = {}
-        ok = [True] * len(data_pos)
+        ok = [True] * n
+        no_value_by_letter: dict[str, list[int]] = {}
+        if no_value_cells:
+            in_table = set(sheet_rows)
+            for letter, r in sorted(no_value_cells, key=lambda lr: lr[1]):
+                if r in in_table:
+                    no_value_by_letter.setdefault(letter, []).append(r)
         for col in sheet.columns:
             c = mapping.get(col.key)
-            raw = [columns[c][i] for i in data_pos] if c is not None and c < width else [""] * len(data_pos)
+            if c is not None and c < width:
+                raw = columns[c] if data_pos is None else [columns[c][i] for i in data_pos]
+            else:
+                raw = [""] * n
             values, bad = convert(col, raw)
             table[col.key] = values
             letter = column_letter(c) if c is not None else ""
@@ -194,15 +205,51 @@ class SheetReader:
                 r = sheet_rows[pos]
                 self.problems.append(P.make(BAD_CODES[col.kind], sheet=self.name, cell=f"{letter}{r}", row=r,
                                             column=header, value=shown(value)))
-            if c is not None and no_value_cells:
-                for r in sheet_rows:
-                    if (letter, r) in no_value_cells:
-                        self.problems.append(P.make("cell.formula_no_value", sheet=self.name,
-                                                    cell=f"{letter}{r}", row=r, column=header))
+            if c is not None:
+                for r in no_value_by_letter.get(letter, ()):
+                    self.problems.append(P.make("cell.formula_no_value", sheet=self.name,
+                                                cell=f"{letter}{r}", row=r, column=header))
         frame = pd.DataFrame(table)
         frame.insert(0, "_row", pd.Series(sheet_rows, dtype="int64"))
         frame["_ok"] = pd.Series(ok, dtype=bool)
         return frame
+
+
+def _columns(body: list[list[object]]) -> tuple[list[tuple], int]:
+    """Rows → columns (short rows padded with ''), and the width."""
+    if not body:
+        return [], 0
+    lengths = set(map(len, body))
+    width = max(lengths)
+    if len(lengths) > 1:
+        body = [r + [""] * (width - len(r)) if len(r) < width else r for r in body]
+    return list(zip(*body)), width
+
+
+def _filled(column: Sequence[object]) -> list[bool]:
+    """Per cell: not blank (the list form of ``not is_blank``)."""
+    return [(v.strip() != "") if type(v) is str else not is_blank(v) for v in column]
+
+
+def _data_rows(columns: list[tuple], req_idx: list[int], no_value_cells: set[tuple[str, int]],
+               first: int, n: int) -> list[bool] | None:
+    """Which body rows hold data: a required cell filled, or holding a formula with no value.
+
+    None when every row does (the usual case, so the columns need no filtering).
+    """
+    keep: list[bool] | None = None
+    for c in req_idx:
+        if c < len(columns):
+            filled = _filled(columns[c])
+            keep = filled if keep is None else [a or b for a, b in zip(keep, filled)]
+    if keep is None:
+        keep = [False] * n
+    if no_value_cells:
+        req_letters = {column_letter(c) for c in req_idx}
+        for letter, r in no_value_cells:
+            if letter in req_letters and first <= r < first + n:
+                keep[r - first] = True
+    return None if all(keep) else keep
 
 
 def empty_table(sheet: Sheet) -> pd.DataFrame:
@@ -304,6 +351,7 @@ def read_book(path: str | Path, password: str | None = None) -> Book:
     tables: dict[str, pd.DataFrame] = {}
     infos: dict[str, SheetInfo] = {}
     with zipfile.ZipFile(opened.source()) as zf:
+        names_in_zip = set(zf.namelist())
         for sheet in SHEETS:
             name = found.get(sheet.key)
             if name is None:
@@ -312,7 +360,9 @@ def read_book(path: str | Path, password: str | None = None) -> Book:
                 continue
             try:
                 ws = wb.get_sheet_by_name(name)
-                rows = [list(r) for r in ws.to_python(skip_empty_area=False)]
+                rows = ws.to_python(skip_empty_area=False)
+                if rows and type(rows[0]) is not list:  # rows are mutated (merged cells)
+                    rows = [list(r) for r in rows]
                 merged = ws.merged_cell_ranges
             except Exception as exc:  # noqa: BLE001
                 raise NotAWorkbookError(f"{opened.path.name}: 工作表 {name} 无法读取（{exc}）",
@@ -320,7 +370,9 @@ def read_book(path: str | Path, password: str | None = None) -> Book:
             _fill_merged(rows, merged)
             part = parts.get(name, "")
             no_value: set[tuple[str, int]] = set()
-            if part and part in zf.namelist():
+            if part in opened.no_value:  # scanned while the container checked the part
+                no_value = set(opened.no_value[part])
+            elif part and part in names_in_zip:
                 no_value = set(formulas_without_value(zf.read(part)))
             reader = SheetReader(sheet, name, rows, problems)
             tables[sheet.key] = reader.read(no_value)
