@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from . import problems as P
@@ -32,8 +33,7 @@ def duplicate_customer_ids(book: Book, today: dt.date) -> list[P.Problem]:
     cust = book.tables["customers"]
     first: dict[str, int] = {}
     out = []
-    for cid, row in zip(cust["customer_id"], cust["_row"]):
-        key = normalize_id(cid)
+    for cid, key, row in zip(cust["customer_id"], _norm_map(cust["customer_id"]), cust["_row"]):
         if not key:
             continue
         if key in first:
@@ -46,9 +46,25 @@ def duplicate_customer_ids(book: Book, today: dt.date) -> list[P.Problem]:
     return out
 
 
-def _norm_map(values: list) -> list[str]:
-    cache = {v: normalize_id(v) for v in set(values)}
-    return [cache[v] for v in values]
+#: Printable ASCII without spaces: NFKC leaves it alone and there is nothing to trim, so its
+#: normalised form (:func:`~sheetbook.text.normalize_id`) is just its lower case.
+_PLAIN = re.compile(r"[!-~]*")
+
+
+def _norm_map(values) -> list[str]:
+    """``[normalize_id(v) for v in values]``, normalising each distinct string once."""
+    memo: dict[str, str] = {}
+    out = []
+    plain = _PLAIN.fullmatch
+    for v in values:
+        if type(v) is str:
+            key = memo.get(v)
+            if key is None:
+                key = memo[v] = v.lower() if plain(v) else normalize_id(v)
+            out.append(key)
+        else:  # numbers: 1 == 1.0 == True must not share an entry
+            out.append(normalize_id(v))
+    return out
 
 
 def invoice_conflicts(book: Book, today: dt.date) -> list[P.Problem]:
@@ -63,6 +79,8 @@ def invoice_conflicts(book: Book, today: dt.date) -> list[P.Problem]:
     first = frame.groupby("inv", sort=False).transform("first")
     bad_date = frame["date"].notna() & first["date"].notna() & (frame["date"] != first["date"])
     bad_cust = frame["cust"] != first["cust"]
+    if not (bad_date.any() or bad_cust.any()):
+        return []
     rows = sales["_row"].tolist()
     invs = sales["invoice_no"].tolist()
     custs = sales["customer_id"].tolist()
@@ -95,7 +113,7 @@ def payments_without_customer(book: Book, today: dt.date) -> list[P.Problem]:
     """A payment needs a 客户编号 or a 付款人 to be matched."""
     pay = book.tables["payments"]
     out = []
-    for cid, payer, row in zip(pay["customer_id"], pay["payer"], pay["_row"]):
+    for cid, payer, row in zip(pay["customer_id"].tolist(), pay["payer"].tolist(), pay["_row"].tolist()):
         if not str(cid).strip() and not str(payer).strip():
             out.append(P.make("payments.no_customer", sheet=book.sheet_name("payments"),
                               cell=book.cell("payments", "customer_id", int(row)), row=int(row),
@@ -109,8 +127,7 @@ def duplicate_txn_ids(book: Book, today: dt.date) -> list[P.Problem]:
     for key in ("payments", "expenses"):
         frame = book.tables[key]
         first: dict[str, int] = {}
-        for txn, row in zip(frame["txn_id"], frame["_row"]):
-            norm = normalize_id(txn)
+        for txn, norm, row in zip(frame["txn_id"], _norm_map(frame["txn_id"]), frame["_row"].tolist()):
             if not norm:
                 continue
             if norm in first:
@@ -124,15 +141,22 @@ def duplicate_txn_ids(book: Book, today: dt.date) -> list[P.Problem]:
 
 def unknown_applies_to(book: Book, today: dt.date) -> list[P.Problem]:
     """Every invoice named in 核销单号 must exist in 销售."""
-    invoices = {normalize_id(i) for i in book.tables["sales"]["invoice_no"] if normalize_id(i)}
+    invoices = set(_norm_map(book.tables["sales"]["invoice_no"]))
+    invoices.discard("")
     pay = book.tables["payments"]
     out = []
-    for refs, row in zip(pay["applies_to"], pay["_row"]):
-        for ref in split_list(refs):
-            if normalize_id(ref) not in invoices:
-                out.append(P.make("payments.unknown_invoice", sheet=book.sheet_name("payments"),
-                                  cell=book.cell("payments", "applies_to", int(row)), row=int(row),
-                                  column=_header(book, "payments", "applies_to", "核销单号"), value=ref))
+    unknown: dict[str, list[str]] = {}  # 核销单号 as typed → the invoices it names that are not in 销售
+    for refs, row in zip(pay["applies_to"].tolist(), pay["_row"].tolist()):
+        if not refs:
+            continue
+        missing = unknown.get(refs)
+        if missing is None:
+            parts = split_list(refs)
+            missing = unknown[refs] = [ref for ref, key in zip(parts, _norm_map(parts)) if key not in invoices]
+        for ref in missing:
+            out.append(P.make("payments.unknown_invoice", sheet=book.sheet_name("payments"),
+                              cell=book.cell("payments", "applies_to", int(row)), row=int(row),
+                              column=_header(book, "payments", "applies_to", "核销单号"), value=ref))
     return out
 
 
@@ -181,9 +205,15 @@ def frozen_customer_sales(book: Book, today: dt.date) -> list[P.Problem]:
     sales = book.tables["sales"]
     seen: set[str] = set()
     out = []
-    for inv, cid, row in zip(sales["invoice_no"], sales["customer_id"], sales["_row"]):
-        if normalize_id(cid) in frozen and normalize_id(inv) not in seen:
-            seen.add(normalize_id(inv))
+    cids = sales["customer_id"].tolist()
+    hits = [i for i, key in enumerate(_norm_map(cids)) if key in frozen]
+    invs = sales["invoice_no"].tolist()
+    rows = sales["_row"].tolist()
+    inv_keys = _norm_map([invs[i] for i in hits])
+    for i, inv_key in zip(hits, inv_keys):
+        cid, row = cids[i], rows[i]
+        if inv_key not in seen:
+            seen.add(inv_key)
             out.append(P.make("sales.frozen_customer", sheet=book.sheet_name("sales"),
                               cell=book.cell("sales", "customer_id", int(row)), row=int(row),
                               column=_header(book, "sales", "customer_id", "客户编号"), value=cid))
@@ -197,7 +227,12 @@ def invoice_gaps(book: Book, today: dt.date, max_reports: int = 50) -> list[P.Pr
     """Warn about gaps in numeric invoice sequences (``XS2026-00007`` after ``-00005``)."""
     sales = book.tables["sales"]
     series: dict[str, dict[int, tuple[str, int]]] = {}
-    for inv, row in zip(sales["invoice_no"], sales["_row"]):
+    done: set[str] = set()  # a string seen again adds nothing (the first row of a number is kept)
+    for inv, row in zip(sales["invoice_no"].tolist(), sales["_row"].tolist()):
+        if type(inv) is str:
+            if inv in done:
+                continue
+            done.add(inv)
         m = _NUMBERED.match(str(inv).strip())
         if m:
             series.setdefault(m.group(1), {}).setdefault(int(m.group(2)), (str(inv).strip(), int(row)))
@@ -226,15 +261,29 @@ def suspected_duplicates(book: Book, today: dt.date) -> list[P.Problem]:
         if frame.empty:
             continue
         first: dict[tuple, int] = {}
-        for cid, payer, date, amount, txn, row in zip(
-                frame[party], frame["payer"] if key == "payments" else frame[party], frame["date"],
-                frame["amount"], frame["txn_id"], frame["_row"]):
-            if normalize_id(txn) or pd.isna(date) or pd.isna(amount):
-                continue
-            who = normalize_id(cid) or normalize_id(payer)
+        dates = frame["date"]
+        amounts = frame["amount"]
+        candidates = np.flatnonzero(dates.notna().to_numpy() & amounts.notna().to_numpy())
+        txns = frame["txn_id"].to_numpy()
+        txn_keys = _norm_map(txns[candidates].tolist())
+        candidates = [i for i, t in zip(candidates.tolist(), txn_keys) if not t]
+        if not candidates:
+            continue
+        stamps = dates.to_numpy()
+        # same instant ⇔ same integer (NaT is left out above)
+        days = stamps.view("int64").tolist() if stamps.dtype.kind == "M" else stamps.tolist()
+        cents = amounts.to_numpy(dtype="int64", na_value=0)
+        parties = frame[party].to_numpy()
+        payers = frame["payer"].to_numpy() if key == "payments" else parties
+        rows = frame["_row"].to_numpy()
+        who_keys = _norm_map(parties[candidates].tolist())
+        payer_keys = _norm_map(payers[candidates].tolist())
+        for i, who, payer_key in zip(candidates, who_keys, payer_keys):
+            who = who or payer_key
             if not who:
                 continue
-            sig = (who, date, int(amount))
+            amount, row = int(cents[i]), int(rows[i])
+            sig = (who, days[i], amount)
             if sig in first:
                 out.append(P.make("rows.suspected_duplicate", sheet=book.sheet_name(key),
                                   cell=book.cell(key, "amount", int(row)), row=int(row),

@@ -119,7 +119,7 @@ def derive_sales(book: Book) -> list[P.Problem]:
     due = sales["due_date"].copy()
     blank = due.isna() & sales["date"].notna()
     if blank.any():
-        days = sales.loc[blank, "customer_id"].map(lambda c: terms.get(c, 0)).astype("int64")
+        days = sales.loc[blank, "customer_id"].map(terms).fillna(0).astype("int64")  # unknown id: 0 days
         due.loc[blank] = sales.loc[blank, "date"] + pd.to_timedelta(days.to_numpy(), unit="D")
     sales["due_date"] = due
     return out
