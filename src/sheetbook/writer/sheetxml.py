@@ -160,8 +160,11 @@ def render(spec: TabSpec, palette: Palette, drawing_rid: str | None,
     out = ["</sheetData>", f'<autoFilter ref="A{HEADER_ROW}:{last_col}{max(last_row, HEADER_ROW)}"/>']
     if links:
         out.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
-    out.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+    out.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
                'footer="0.3"/>')
+    orientation = "landscape" if n > 6 else "portrait"
+    # A4, fit to one page wide (as many pages tall as needed).
+    out.append(f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>')
     if drawing_rid:
         out.append(f'<drawing r:id="{drawing_rid}"/>')
     out.append("</worksheet>")
@@ -285,7 +288,7 @@ def _collect_links(letter: str, values: Sequence[object], rnums: list[str], link
 
 
 def _head(spec: TabSpec, letters: list[str], last_col: str, last_row: int, tab_color: str) -> str:
-    parts = [HEAD, f'<sheetPr><tabColor rgb="FF{tab_color}"/></sheetPr>',
+    parts = [HEAD, f'<sheetPr><tabColor rgb="FF{tab_color}"/><pageSetUpPr fitToPage="1"/></sheetPr>',
              f'<dimension ref="A1:{last_col}{last_row}"/>']
     if spec.freeze:
         xs = max(0, min(spec.freeze_cols, len(spec.columns)))
