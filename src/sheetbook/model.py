@@ -7,10 +7,12 @@ Typed tables (one pandas DataFrame per input sheet, columns named by the layout'
 - money columns: ``Int64`` (nullable) 分;
 - date columns: ``datetime64`` at midnight, ``NaT`` when blank;
 - int columns: ``Int64``; number columns (数量): ``float64``;
-- text, id, choice and yes/no columns: ``str``, ``""`` when blank; choice values are the
-  canonical Chinese value (``微信``) whatever the book's language.
+- text, id, choice and yes/no columns: Python ``str`` values in an ``object`` column, ``""``
+  when blank; choice values are the canonical Chinese value (``微信``) whatever the book's
+  language.
 
-Derived values for valid rows (filled by the reader so every job sees the same thing):
+Derived values (filled by :func:`sheetbook.validate.validate`, so every job sees the same thing;
+jobs therefore take a validated book, as :func:`sheetbook.pipeline.load` returns):
 ``sales.amount`` (数量×单价−折扣 when blank), ``sales.due_date`` (日期 + 账期天数 when blank),
 and ``customer_id`` in 销售/收款/对账记录 resolved to the customer's own id when it was typed as a
 name or alias (with a warning).
