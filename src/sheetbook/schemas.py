@@ -5,22 +5,34 @@ own); the schemas check what can be said of a single column: required cells fill
 their allowed lists, no negative credit limits or terms, no payments or expenses of 0. Every
 failure case becomes a :class:`~sheetbook.problems.Problem` naming its cell: pandera's
 ``failure_cases.index`` is the table row, whose ``_row`` is the sheet row.
+
+Most sheets pass every check, and pandera costs about a second per process to import and set
+up, so each check function is first run directly on its column: when every check of a sheet
+passes (no False, no missing result), pandera has nothing to report and is not asked; otherwise
+the sheet is validated by pandera as always, which alone decides the failure cases.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from . import problems as P
 from .layout import SHEETS_BY_KEY, Column, Sheet
 from .model import Book
 
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
 #: check name → problem code
 CODES = {"required": "cell.required", "choice": "cell.bad_choice", "non_negative": "cell.negative",
          "payments.nonzero": "payments.zero_amount", "expenses.nonzero": "expenses.zero_amount"}
+
+#: (check name, vectorised function of the column, ignore_na) — the source of the pandera checks
+CheckSpec = tuple[str, Callable[[pd.Series], pd.Series], bool]
 
 
 def _filled(s: pd.Series) -> pd.Series:
@@ -29,23 +41,31 @@ def _filled(s: pd.Series) -> pd.Series:
     return s.notna()
 
 
-def _column_checks(sheet: Sheet, col: Column) -> list[pa.Check]:
-    checks: list[pa.Check] = []
+def _check_specs(sheet: Sheet, col: Column) -> list[CheckSpec]:
+    checks: list[CheckSpec] = []
     if col.required:
-        checks.append(pa.Check(_filled, name="required", ignore_na=False))
+        checks.append(("required", _filled, False))
     if col.kind in ("choice", "yesno") and col.choices and not col.open_choices:
         allowed = {c.zh for c in col.choices} | {""}
-        checks.append(pa.Check(lambda s, allowed=allowed: s.isin(allowed), name="choice"))
+        checks.append(("choice", lambda s, allowed=allowed: s.isin(allowed), True))
     if col.key in ("credit_limit", "terms_days"):
-        checks.append(pa.Check(lambda s: s.isna() | (s >= 0), name="non_negative", ignore_na=False))
+        checks.append(("non_negative", lambda s: s.isna() | (s >= 0), False))
     if col.key == "amount" and sheet.key in ("payments", "expenses"):
-        checks.append(pa.Check(lambda s: s.isna() | (s != 0), name=f"{sheet.key}.nonzero", ignore_na=False))
+        checks.append((f"{sheet.key}.nonzero", lambda s: s.isna() | (s != 0), False))
     return checks
+
+
+def _column_checks(sheet: Sheet, col: Column) -> list[pa.Check]:
+    import pandera.pandas as pa
+
+    return [pa.Check(fn, name=name, ignore_na=ignore_na) for name, fn, ignore_na in _check_specs(sheet, col)]
 
 
 @cache
 def schema_for(sheet_key: str) -> pa.DataFrameSchema:
     """The pandera schema of an input sheet (built once from the layout)."""
+    import pandera.pandas as pa
+
     sheet = SHEETS_BY_KEY[sheet_key]
     columns = {col.key: pa.Column(checks=_column_checks(sheet, col), nullable=True, required=True,
                                   coerce=False)
@@ -53,11 +73,35 @@ def schema_for(sheet_key: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, name=sheet.zh, strict=False, unique_column_names=False)
 
 
+def passes(frame: pd.DataFrame, sheet_key: str) -> bool:
+    """Whether every check of the sheet surely passes on ``frame`` (False when unsure)."""
+    sheet = SHEETS_BY_KEY[sheet_key]
+    for col in sheet.columns:
+        specs = _check_specs(sheet, col)
+        if not specs:
+            continue
+        if col.key not in frame.columns or not frame.columns.is_unique:
+            return False
+        s = frame[col.key]
+        for _name, fn, ignore_na in specs:
+            try:
+                ok = fn(s)
+                if ignore_na:
+                    ok = ok | s.isna()
+                if not isinstance(ok, pd.Series) or len(ok) != len(s) or ok.isna().any() or not ok.all():
+                    return False
+            except Exception:  # noqa: BLE001 - let pandera report whatever this is
+                return False
+    return True
+
+
 def check_schema(book: Book, sheet_key: str) -> list[P.Problem]:
     """Run one sheet's schema lazily; every failure case becomes a problem with its cell."""
     frame = book.tables[sheet_key]
-    if frame.empty:
+    if frame.empty or passes(frame, sheet_key):
         return []
+    import pandera.pandas as pa
+
     try:
         schema_for(sheet_key).validate(frame, lazy=True)
         return []
