@@ -100,7 +100,7 @@ def test_tax_book_uses_valid_rows_and_the_fiscal_year():
     result = tax_book(b)
     assert result.year == 2026 and result.periods[0].gross_sales == fen("1010.00")
     (tab,) = tax_tabs(result, b, None, RUN_AT)
-    assert tab.name == "税务" and "销售 有 1 行因错误未计入" in tab.banner
+    assert tab.name == "税务" and "销售 1 行因错误未计入" in tab.banner
     assert tax_book(b, 2027).year == 2027
 
 

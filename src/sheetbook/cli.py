@@ -79,6 +79,13 @@ nowrite_option = click.option("--no-write", is_flag=True, help="Do not write res
 book_arg = click.argument("book", type=click.Path(path_type=Path))
 
 
+def job_options(fn):
+    """The options every job command shares: output format, language, and how to write."""
+    for option in reversed((json_option, nowrite_option, lang_option, password_option, out_option, dry_option)):
+        fn = option(fn)
+    return fn
+
+
 def _opts(no_write: bool, out: Path | None, dry_run: bool, password: str | None):
     from .pipeline import WriteOptions
 
@@ -103,12 +110,7 @@ def _finish(result, lang: str | None, as_json: bool, render) -> None:
 
 @main.command()
 @book_arg
-@json_option
-@nowrite_option
-@lang_option
-@password_option
-@out_option
-@dry_option
+@job_options
 def validate(book, as_json, no_write, lang, password, out, dry_run):
     """检查账本每张表，按单元格列出问题 / Check every sheet and name each problem by its cell."""
     from .pipeline import run, validate_job
@@ -131,12 +133,7 @@ def _as_of(value: str | None) -> dt.date | None:
 @main.command()
 @book_arg
 @click.option("--as-of", "as_of", default=None, help="Balance date (default: today, capped at the fiscal year end).")
-@json_option
-@nowrite_option
-@lang_option
-@password_option
-@out_option
-@dry_option
+@job_options
 def reconcile(book, as_of, as_json, no_write, lang, password, out, dry_run):
     """核销收款，生成应收汇总、核销明细、账龄分析和待处理 / Reconcile payments against sales."""
     from .pipeline import reconcile_job, run
@@ -149,12 +146,7 @@ def reconcile(book, as_of, as_json, no_write, lang, password, out, dry_run):
 @main.command()
 @book_arg
 @click.option("--year", type=int, default=None, help="Tax year (default: the book's fiscal year).")
-@json_option
-@nowrite_option
-@lang_option
-@password_option
-@out_option
-@dry_option
+@job_options
 def tax(book, year, as_json, no_write, lang, password, out, dry_run):
     """估算增值税、附加税费和经营所得个税，写入 税务 表 / Estimate VAT, surcharges and income tax."""
     from .pipeline import run, tax_job
@@ -167,12 +159,7 @@ def tax(book, year, as_json, no_write, lang, password, out, dry_run):
 @main.command(name="run")
 @book_arg
 @click.option("--as-of", "as_of", default=None, help="Balance date for reconcile.")
-@json_option
-@nowrite_option
-@lang_option
-@password_option
-@out_option
-@dry_option
+@job_options
 def run_all(book, as_of, as_json, no_write, lang, password, out, dry_run):
     """运行全部任务（校验、对账、税务）/ Run every job: validate, reconcile, tax."""
     from .pipeline import reconcile_job, run, tax_job

@@ -79,16 +79,22 @@ def counts(problems: list[P.Problem]) -> dict[str, int]:
     return {"error": c.get("error", 0), "warning": c.get("warning", 0)}
 
 
-def left_out_note(book: Book, lang: Lang) -> list[str]:
-    """Banner notes: how many rows of each sheet the jobs left out because of errors."""
-    notes = []
-    for key in INPUT_KEYS:
+def left_out_note(book: Book, lang: Lang, keys: tuple[str, ...] = INPUT_KEYS) -> list[str]:
+    """A banner note saying how many rows of these sheets were left out because of errors.
+
+    Empty when none were: e.g. ``销售 3 行、收款 1 行因错误未计入（见 校验结果）``.
+    """
+    parts = []
+    for key in keys:
         n = book.left_out(key) if key in book.tables else 0
         if n:
             name = book.sheet_name(key)
-            notes.append(f"{name} 有 {n} 行因错误未参与计算" if lang == "zh"
-                         else f"{n} row(s) of {name} left out because of errors")
-    return notes
+            parts.append(f"{name} {n} 行" if lang == "zh" else f"{n} {name} rows")
+    if not parts:
+        return []
+    checks = tab_name("checks", lang)
+    return ["、".join(parts) + f"因错误未计入（见 {checks}）" if lang == "zh"
+            else " and ".join(parts) + f" left out because of errors (see {checks})"]
 
 
 def checks_tab(problems: list[P.Problem], book: Book, lang: Lang,

@@ -31,6 +31,7 @@ from ..money import format_yuan
 from ..tabspec import Chart, Link, RowStyle, TabColumn, TabSpec, banner_text, standard_columns
 from ..tabspec import tab_name as _tab_name
 from ..text import column_letter
+from ..validate import left_out_note
 from .aging import DEFAULT_BUCKETS, bucket_headers, bucket_keys
 from .job import STATUS_EN, ReconcileResult
 
@@ -56,17 +57,7 @@ def _money(value: object) -> int | None:
 def banner_notes(result: ReconcileResult, book: Book, lang: Lang) -> list[str]:
     """The as-of date, and the rows left out of the job because of errors."""
     notes = [_t(lang, "截至 ", "As of ") + result.as_of.isoformat()]
-    parts = []
-    for key, zh, en in (("sales", "{sheet} {n} 行", "{n} {sheet} rows"),
-                        ("payments", "{sheet} {n} 行", "{n} {sheet} rows"),
-                        ("customers", "{sheet} {n} 行", "{n} {sheet} rows")):
-        n = book.left_out(key) if key in book.tables else 0
-        if n:
-            parts.append(_t(lang, zh, en).format(sheet=book.sheet_name(key), n=n))
-    if parts:
-        checks = _tab_name("checks", lang)
-        notes.append(_t(lang, "、".join(parts) + f"因错误未计入（见 {checks}）",
-                        " and ".join(parts) + f" left out because of errors (see {checks})"))
+    notes += left_out_note(book, lang, ("sales", "payments", "customers"))
     return notes
 
 

@@ -14,6 +14,7 @@ from ..layout import RESULT_TABS_BY_KEY, Lang
 from ..model import Book
 from ..money import Fen, fen_to_decimal
 from ..tabspec import RowStyle, TabSpec, banner_text, standard_columns, tab_name
+from ..validate import left_out_note
 from .job import TaxResult, TaxRow
 from .periods import annual_label
 
@@ -65,12 +66,7 @@ def _notes(result: TaxResult, book: Book | None, lang: str) -> list[str]:
         if info is not None and not info.present:
             notes.append("没有 支出 表：成本费用按 0 计算" if lang == "zh"
                          else "No Expenses sheet: costs are taken as 0")
-        for key in ("sales", "expenses"):
-            n = book.left_out(key) if key in book.tables else 0
-            if n:
-                name = book.sheet_name(key)
-                notes.append(f"{name} 有 {n} 行因错误未计入" if lang == "zh"
-                             else f"{n} rows of {name} with errors were left out")
+        notes += left_out_note(book, lang, ("sales", "expenses"))
     return notes
 
 
