@@ -42,10 +42,13 @@ _DATE, _DATETIME = dt.date, dt.datetime
 #: Types whose equal values always parse alike, so one parse per distinct value is enough
 #: (numbers are left out: ``1 == 1.0 == True`` would share a cache entry but not a parse).
 _MEMO_TYPES = (str, _DATE, _DATETIME)
+_MEMO_SET = frozenset(_MEMO_TYPES)
 
 
 def _generic(values: Sequence[object], parse: Callable[[object], object], errors: tuple) -> tuple[list, Bad]:
     """Parse each non-blank value; one parse per distinct string or date (they repeat a lot)."""
+    if values and set(map(type, values)) <= _MEMO_SET:
+        return _by_distinct(values, parse, errors)
     out: list = [None] * len(values)
     bad: Bad = []
     memo: dict[object, object] = {}
@@ -84,12 +87,50 @@ def _generic(values: Sequence[object], parse: Callable[[object], object], errors
     return out, bad
 
 
+def _by_distinct(values: Sequence[object], parse: Callable[[object], object], errors: tuple) -> tuple[list, Bad]:
+    """:func:`_generic` for a column of strings and dates only: parse each distinct value once,
+    then look every cell up (no Python-level loop over the cells)."""
+    memo: dict[object, object] = {}
+    for v in set(values):
+        if type(v) is str and not v.strip():  # type: ignore[union-attr]
+            memo[v] = None
+            continue
+        try:
+            memo[v] = parse(v)
+        except errors:
+            memo[v] = _BAD
+    out = list(map(memo.__getitem__, values))
+    if not any(hit is _BAD for hit in memo.values()):
+        return out, []
+    bad: Bad = [(i, v) for i, (v, hit) in enumerate(zip(values, out)) if hit is _BAD]
+    for i, _ in bad:
+        out[i] = None
+    return out, bad
+
+
+_EMPTY_AS_NAN = {"": float("nan")}
+
+
+def _numbers_or_none(values: Sequence[object], types: set[type]) -> list[float] | None:
+    """The column as floats when it holds only numbers and empty cells ('' → NaN), else None."""
+    if types == {float}:
+        return values  # type: ignore[return-value]
+    if types == {float, str}:
+        floats = list(map(_EMPTY_AS_NAN.get, values, values))  # '' → NaN, the rest unchanged
+        if set(map(type, floats)) == {float}:
+            return floats
+    return None
+
+
 def to_money(values: Sequence[object]) -> tuple[pd.Series, Bad]:
     """Money column → Int64 分; numbers take a vectorised exact path."""
     n = len(values)
     out = np.zeros(n, dtype=np.int64)
     mask = np.zeros(n, dtype=bool)  # True = missing
     types = set(map(type, values))
+    numbers = _numbers_or_none(values, types)
+    if numbers is not None:  # blank cells are NaN and NaN is blank: the same column as floats
+        values, types = numbers, {float}
     if types == {float}:  # the common case: every cell a number (NaN = blank)
         floats_idx = None
         arr = np.array(values, dtype=np.float64)
@@ -101,6 +142,11 @@ def to_money(values: Sequence[object]) -> tuple[pd.Series, Bad]:
             ints_idx = [i for i, v in enumerate(values) if type(v) is int]
             out[ints_idx] = [values[i] * 100 for i in ints_idx]
         rest_idx = [i for i, v in enumerate(values) if type(v) is not float and type(v) is not int]
+        if str in types:  # empty cells ('') are blank: no need to parse them
+            empty = [i for i in rest_idx if values[i] == "" and type(values[i]) is str]
+            if empty:
+                mask[empty] = True
+                rest_idx = [i for i in rest_idx if not (values[i] == "" and type(values[i]) is str)]
     if len(arr):
         nan = np.isnan(arr)
         finite = ~nan
@@ -196,8 +242,9 @@ def _number_value(v: object) -> float:
 
 def to_number(values: Sequence[object]) -> tuple[pd.Series, Bad]:
     """Number column (数量) → float64 (NaN when blank). Not money: never multiplied as float."""
-    if set(map(type, values)) == {float}:  # every cell a number (NaN = blank)
-        return pd.Series(np.array(values, dtype=np.float64)), []
+    numbers = _numbers_or_none(values, set(map(type, values)))
+    if numbers is not None:  # every cell a number or blank ('' and NaN → NaN)
+        return pd.Series(np.array(numbers, dtype=np.float64)), []
     parsed, bad = _generic(values, _number_value, (ValueError, InvalidOperation))
     return pd.Series([np.nan if p is None else p for p in parsed], dtype="float64"), bad
 
@@ -218,6 +265,8 @@ def parse_percent(v: object) -> Decimal:
 
 def to_text(values: Sequence[object]) -> tuple[pd.Series, Bad]:
     """Text or id column → str, '' for blank."""
+    if values and set(map(type, values)) == {str}:
+        return pd.Series(list(map(str.strip, values)), dtype=object), []
     return pd.Series([v.strip() if type(v) is str else clean_text(v) for v in values], dtype=object), []
 
 
@@ -242,6 +291,9 @@ def to_choice(values: Sequence[object], choices: Sequence[Choice]) -> tuple[pd.S
         text = clean_text(v)
         return table.get(normalize_id(text), text) if text else ""
 
+    if values and set(map(type, values)) == {str}:
+        memo = {v: one(v) for v in set(values)}
+        return pd.Series(list(map(memo.__getitem__, values)), dtype=object), []
     out = []
     for v in values:
         if type(v) is str:

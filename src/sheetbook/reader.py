@@ -14,6 +14,7 @@ it holds formulas, to find those with no cached value (which calamine reports as
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import zipfile
 from collections.abc import Sequence
@@ -231,12 +232,26 @@ def _filled(column: Sequence[object]) -> list[bool]:
     return [(v.strip() != "") if type(v) is str else not is_blank(v) for v in column]
 
 
+def _all_filled(column: Sequence[object]) -> bool:
+    """Whether no cell of the column is blank (fast paths for the usual one-type columns)."""
+    types = set(map(type, column))
+    if types <= {dt.date, dt.datetime, int}:
+        return True
+    if types == {str}:
+        return all(map(str.strip, column))
+    if types == {float}:
+        return not any(map(math.isnan, column))
+    return all(_filled(column))
+
+
 def _data_rows(columns: list[tuple], req_idx: list[int], no_value_cells: set[tuple[str, int]],
                first: int, n: int) -> list[bool] | None:
     """Which body rows hold data: a required cell filled, or holding a formula with no value.
 
     None when every row does (the usual case, so the columns need no filtering).
     """
+    if any(c < len(columns) and _all_filled(columns[c]) for c in req_idx):
+        return None  # a required cell filled on every row
     keep: list[bool] | None = None
     for c in req_idx:
         if c < len(columns):
