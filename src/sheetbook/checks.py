@@ -53,9 +53,16 @@ _PLAIN = re.compile(r"[!-~]*")
 
 def _norm_map(values) -> list[str]:
     """``[normalize_id(v) for v in values]``, normalising each distinct string once."""
+    values = values if isinstance(values, list) else list(values)
+    plain = _PLAIN.fullmatch
+    if values and set(map(type, values)) == {str}:
+        joined = "".join(values)
+        if joined.isascii() and joined.isprintable() and " " not in joined:  # all plain: lower case
+            return "\n".join(values).lower().split("\n")
+        memo = {v: v.lower() if plain(v) else normalize_id(v) for v in set(values)}
+        return list(map(memo.__getitem__, values))
     memo: dict[str, str] = {}
     out = []
-    plain = _PLAIN.fullmatch
     for v in values:
         if type(v) is str:
             key = memo.get(v)
@@ -72,31 +79,35 @@ def invoice_conflicts(book: Book, today: dt.date) -> list[P.Problem]:
     sales = book.tables["sales"]
     if sales.empty:
         return []
-    frame = pd.DataFrame({"inv": _norm_map(sales["invoice_no"].tolist()),
-                          "cust": _norm_map(sales["customer_id"].tolist()),
-                          "date": sales["date"], "row": sales["_row"]})
-    frame = frame[frame["inv"] != ""]
-    first = frame.groupby("inv", sort=False).transform("first")
-    bad_date = frame["date"].notna() & first["date"].notna() & (frame["date"] != first["date"])
-    bad_cust = frame["cust"] != first["cust"]
-    if not (bad_date.any() or bad_cust.any()):
+    inv = _norm_map(sales["invoice_no"].tolist())
+    cust = _norm_map(sales["customer_id"].tolist())
+    n = len(inv)
+    # each group's first row, and its first row with a date (what groupby "first" would pick)
+    first_pos = dict(zip(reversed(inv), range(n - 1, -1, -1)))
+    stamps = sales["date"].to_numpy()
+    has_date = ~pd.isna(stamps)
+    day = stamps.view("int64").tolist() if stamps.dtype.kind == "M" else stamps.tolist()
+    dated = np.flatnonzero(has_date)[::-1].tolist()
+    first_day = dict(zip([inv[i] for i in dated], [day[i] for i in dated]))
+    has_date = has_date.tolist()
+    positions = [i for i in range(n) if inv[i] != ""]
+    flagged_cust = [cust[i] != cust[first_pos[inv[i]]] for i in positions]
+    flagged_date = [has_date[i] and inv[i] in first_day and day[i] != first_day[inv[i]] for i in positions]
+    if not (any(flagged_date) or any(flagged_cust)):
         return []
     rows = sales["_row"].tolist()
     invs = sales["invoice_no"].tolist()
     custs = sales["customer_id"].tolist()
     dates = sales["date"].tolist()
     pos_of_row = {r: i for i, r in enumerate(rows)}
-    first_rows = first["row"].tolist()
-    flagged_date = bad_date.tolist()
-    flagged_cust = bad_cust.tolist()
     sheet = book.sheet_name("sales")
     h_date = _header(book, "sales", "date", "日期")
     h_cust = _header(book, "sales", "customer_id", "客户编号")
     out = []
-    for j, i in enumerate(frame.index.tolist()):
+    for j, i in enumerate(positions):
         if not (flagged_date[j] or flagged_cust[j]):
             continue
-        row, r0 = rows[i], int(first_rows[j])
+        row, r0 = rows[i], int(rows[first_pos[inv[i]]])
         i0 = pos_of_row[r0]
         if flagged_date[j]:
             out.append(P.make("sales.invoice_conflict", sheet=sheet, cell=book.cell("sales", "date", row), row=row,
@@ -227,12 +238,15 @@ def invoice_gaps(book: Book, today: dt.date, max_reports: int = 50) -> list[P.Pr
     """Warn about gaps in numeric invoice sequences (``XS2026-00007`` after ``-00005``)."""
     sales = book.tables["sales"]
     series: dict[str, dict[int, tuple[str, int]]] = {}
-    done: set[str] = set()  # a string seen again adds nothing (the first row of a number is kept)
-    for inv, row in zip(sales["invoice_no"].tolist(), sales["_row"].tolist()):
-        if type(inv) is str:
-            if inv in done:
-                continue
-            done.add(inv)
+    invs, rows = sales["invoice_no"].tolist(), sales["_row"].tolist()
+    if invs and set(map(type, invs)) == {str}:
+        # a string seen again adds nothing (the first row of a number is kept): each distinct
+        # string once, in order of first appearance, with the row where it first appears
+        first_row = dict(zip(reversed(invs), reversed(rows)))
+        pairs = [(inv, first_row[inv]) for inv in dict.fromkeys(invs)]
+    else:
+        pairs = list(zip(invs, rows))
+    for inv, row in pairs:
         m = _NUMBERED.match(str(inv).strip())
         if m:
             series.setdefault(m.group(1), {}).setdefault(int(m.group(2)), (str(inv).strip(), int(row)))
