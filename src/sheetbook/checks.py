@@ -137,16 +137,14 @@ def duplicate_txn_ids(book: Book, today: dt.date) -> list[P.Problem]:
     out = []
     for key in ("payments", "expenses"):
         frame = book.tables[key]
-        first: dict[str, int] = {}
-        for txn, norm, row in zip(frame["txn_id"], _norm_map(frame["txn_id"]), frame["_row"].tolist()):
-            if not norm:
-                continue
-            if norm in first:
-                out.append(P.make("txn.duplicate", sheet=book.sheet_name(key), cell=book.cell(key, "txn_id", int(row)),
-                                  row=int(row), column=_header(book, key, "txn_id", "流水号"), value=txn,
-                                  other=first[norm]))
-            else:
-                first[norm] = int(row)
+        txns, rows = frame["txn_id"].tolist(), frame["_row"].tolist()
+        norms = _norm_map(txns)
+        first = dict(zip(reversed(norms), range(len(norms) - 1, -1, -1)))  # id → its first position
+        for i in [i for i, norm in enumerate(norms) if norm and first[norm] != i]:
+            row = int(rows[i])
+            out.append(P.make("txn.duplicate", sheet=book.sheet_name(key), cell=book.cell(key, "txn_id", row),
+                              row=row, column=_header(book, key, "txn_id", "流水号"), value=txns[i],
+                              other=int(rows[first[norms[i]]])))
     return out
 
 
@@ -232,6 +230,7 @@ def frozen_customer_sales(book: Book, today: dt.date) -> list[P.Problem]:
 
 
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
+_ASCII_DIGITS = "0123456789"
 
 
 def invoice_gaps(book: Book, today: dt.date, max_reports: int = 50) -> list[P.Problem]:
@@ -247,9 +246,16 @@ def invoice_gaps(book: Book, today: dt.date, max_reports: int = 50) -> list[P.Pr
     else:
         pairs = list(zip(invs, rows))
     for inv, row in pairs:
-        m = _NUMBERED.match(str(inv).strip())
-        if m:
-            series.setdefault(m.group(1), {}).setdefault(int(m.group(2)), (str(inv).strip(), int(row)))
+        text = str(inv).strip()
+        head = text.rstrip(_ASCII_DIGITS)
+        if len(head) < len(text) and not (head and head[-1].isdecimal()):
+            prefix, number = head, int(text[len(head):])  # what _NUMBERED finds, without the regex
+        else:
+            m = _NUMBERED.match(text)
+            if not m:
+                continue
+            prefix, number = m.group(1), int(m.group(2))
+        series.setdefault(prefix, {}).setdefault(number, (text, int(row)))
     out = []
     for prefix, numbers in series.items():
         if len(numbers) < 3:
