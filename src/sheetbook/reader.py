@@ -379,6 +379,7 @@ def read_book(path: str | Path, password: str | None = None) -> Book:
                 if rows and type(rows[0]) is not list:  # rows are mutated (merged cells)
                     rows = [list(r) for r in rows]
                 merged = ws.merged_cell_ranges
+                del ws  # the sheet's own copy of the cells: not needed once they are Python values
             except Exception as exc:  # noqa: BLE001
                 raise NotAWorkbookError(f"{opened.path.name}: 工作表 {name} 无法读取（{exc}）",
                                         f"{opened.path.name}: sheet {name} cannot be read ({exc})") from None
@@ -390,8 +391,10 @@ def read_book(path: str | Path, password: str | None = None) -> Book:
             elif part and part in names_in_zip:
                 no_value = set(formulas_without_value(zf.read(part)))
             reader = SheetReader(sheet, name, rows, problems)
+            del rows  # the reader holds the only reference: freed with it, before the next sheet
             tables[sheet.key] = reader.read(no_value)
             infos[sheet.key] = reader.info
+            del reader
     settings = read_settings(tables["settings"], infos["settings"], problems)
     fiscal_year = settings.fiscal_year or latest_year(tables)
     return Book(path=opened.path, lang=lang, settings=settings, fiscal_year=fiscal_year,
