@@ -92,6 +92,20 @@ def _opts(no_write: bool, out: Path | None, dry_run: bool, password: str | None)
     return WriteOptions(write=not no_write, out=out, dry_run=dry_run, password=password)
 
 
+def _prefetch(book: Path, password: str | None):
+    """Start reading the book in the background while the library (pandas) is imported.
+
+    Also turns off the cyclic garbage collector for this short-lived process: a run makes
+    millions of objects that live until it ends (see :func:`sheetbook.pipeline.gc_paused`).
+    """
+    import gc
+
+    from .container import Prefetch
+
+    gc.disable()
+    return Prefetch(book, password)
+
+
 def _finish(result, lang: str | None, as_json: bool, render) -> None:
     from .render import print_problems, print_written
 
@@ -113,9 +127,10 @@ def _finish(result, lang: str | None, as_json: bool, render) -> None:
 @job_options
 def validate(book, as_json, no_write, lang, password, out, dry_run):
     """检查账本每张表，按单元格列出问题 / Check every sheet and name each problem by its cell."""
+    pre = _prefetch(book, password)
     from .pipeline import run, validate_job
 
-    result = run(book, [validate_job], lang=lang, opts=_opts(no_write, out, dry_run, password))
+    result = run(book, [validate_job], lang=lang, opts=_opts(no_write, out, dry_run, password), prefetch=pre)
     _finish(result, lang, as_json, None)
 
 
@@ -136,10 +151,13 @@ def _as_of(value: str | None) -> dt.date | None:
 @job_options
 def reconcile(book, as_of, as_json, no_write, lang, password, out, dry_run):
     """核销收款，生成应收汇总、核销明细、账龄分析和待处理 / Reconcile payments against sales."""
+    when = _as_of(as_of)
+    pre = _prefetch(book, password)
     from .pipeline import reconcile_job, run
     from .render import print_reconcile
 
-    result = run(book, [reconcile_job(_as_of(as_of))], lang=lang, opts=_opts(no_write, out, dry_run, password))
+    result = run(book, [reconcile_job(when)], lang=lang, opts=_opts(no_write, out, dry_run, password),
+                 prefetch=pre)
     _finish(result, lang, as_json, print_reconcile)
 
 
@@ -149,10 +167,11 @@ def reconcile(book, as_of, as_json, no_write, lang, password, out, dry_run):
 @job_options
 def tax(book, year, as_json, no_write, lang, password, out, dry_run):
     """估算增值税、附加税费和经营所得个税，写入 税务 表 / Estimate VAT, surcharges and income tax."""
+    pre = _prefetch(book, password)
     from .pipeline import run, tax_job
     from .render import print_tax
 
-    result = run(book, [tax_job(year)], lang=lang, opts=_opts(no_write, out, dry_run, password))
+    result = run(book, [tax_job(year)], lang=lang, opts=_opts(no_write, out, dry_run, password), prefetch=pre)
     _finish(result, lang, as_json, print_tax)
 
 
@@ -162,11 +181,13 @@ def tax(book, year, as_json, no_write, lang, password, out, dry_run):
 @job_options
 def run_all(book, as_of, as_json, no_write, lang, password, out, dry_run):
     """运行全部任务（校验、对账、税务）/ Run every job: validate, reconcile, tax."""
+    when = _as_of(as_of)
+    pre = _prefetch(book, password)
     from .pipeline import reconcile_job, run, tax_job
     from .render import print_reconcile, print_tax
 
-    result = run(book, [reconcile_job(_as_of(as_of)), tax_job(None)], lang=lang,
-                 opts=_opts(no_write, out, dry_run, password))
+    result = run(book, [reconcile_job(when), tax_job(None)], lang=lang,
+                 opts=_opts(no_write, out, dry_run, password), prefetch=pre)
 
     def render(res, msg_lang):
         print_reconcile(res, msg_lang)

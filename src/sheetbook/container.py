@@ -260,3 +260,145 @@ def read_part(opened: OpenedBook, name: str) -> bytes | None:
             return zf.read(name)
         except KeyError:
             return None
+
+
+
+def sheet_aliases(sheet) -> set[str]:
+    """Normalised names under which a layout sheet is recognised."""
+    from .text import normalize_header
+
+    return {normalize_header(n) for n in (sheet.zh, sheet.en, *sheet.aliases)}
+
+
+def match_sheets(names) -> tuple[dict[str, str], str]:
+    """Map layout keys to the book's sheet names; also tell the book's language (zh/en)."""
+    from .layout import SHEETS
+    from .text import normalize_header
+
+    found: dict[str, str] = {}
+    english = chinese = 0
+    for sheet in SHEETS:
+        keys = sheet_aliases(sheet)
+        for name in names:
+            if normalize_header(name) in keys and sheet.key not in found:
+                found[sheet.key] = name
+                if normalize_header(name) == normalize_header(sheet.en):
+                    english += 1
+                else:
+                    chinese += 1
+    return found, ("en" if english > chinese else "zh")
+
+
+class Prefetch:
+    """Open a book and read its input sheets' cells in a background thread.
+
+    The command line starts one before it imports pandas (about a second): the container checks
+    and calamine's parsing release the GIL, so the import and the reading overlap, and so do
+    the conversion of one sheet and the parsing of the next. The thread reads the sheets that
+    :func:`match_sheets` picks, in the layout's order, and stays at most one sheet ahead of the
+    reader (:meth:`take`), so no more raw cells are alive than without it, plus one sheet.
+    Errors are kept for the reader to raise where it always did: :meth:`opened` raises what
+    :func:`open_book` raises. Nothing here imports pandas.
+    """
+
+    def __init__(self, path: str | os.PathLike, password: str | None = None):
+        import queue
+        import threading
+
+        self.path, self.password = Path(path), password
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._opened_ready = threading.Event()
+        self._names_ready = threading.Event()
+        self._opened: OpenedBook | None = None
+        self._error: BaseException | None = None
+        self._workbook_error: Exception | None = None
+        self._names: list[str] = []
+        self._stop = False
+        self._done = False
+        self._thread = threading.Thread(target=self._run, name="sheetbook-prefetch", daemon=True)
+        self._thread.start()
+
+    def matches(self, path: str | os.PathLike, password: str | None) -> bool:
+        """Whether this prefetch reads that book with that password."""
+        return Path(path) == self.path and password == self.password
+
+    def opened(self) -> OpenedBook:
+        """The opened book (raises what :func:`open_book` raises)."""
+        self._opened_ready.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._opened is not None
+        return self._opened
+
+    def sheet_names(self) -> tuple[list[str], Exception | None]:
+        """The book's sheet names as calamine sees them, or the error opening it with calamine."""
+        self.opened()
+        self._names_ready.wait()
+        return self._names, self._workbook_error
+
+    def take(self) -> tuple[str, list | None, object, Exception | None] | None:
+        """The next sheet read: (name, rows, merged ranges, error), or None when no more."""
+        if self._done:
+            return None
+        item = self._queue.get()
+        if item is None:
+            self._done = True
+        return item
+
+    def close(self) -> None:
+        """Stop reading ahead and let the thread end (the reader needs no more sheets)."""
+        import queue
+
+        self._stop = True
+        while not self._done:
+            try:
+                if self._queue.get(timeout=0.05) is None:
+                    self._done = True
+            except queue.Empty:
+                if not self._thread.is_alive():
+                    self._done = True
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            try:
+                self._opened = open_book(self.path, self.password)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the reader's thread
+                self._error = exc
+                return
+            finally:
+                self._opened_ready.set()
+            try:
+                import python_calamine as pc
+
+                opened = self._opened
+                wb = pc.CalamineWorkbook.from_filelike(opened.source()) if opened.data is not None \
+                    else pc.CalamineWorkbook.from_path(str(opened.path))
+                self._names = list(wb.sheet_names)
+            except Exception as exc:  # noqa: BLE001 - the reader words it
+                self._workbook_error = exc
+                return
+            finally:
+                self._names_ready.set()
+            from .layout import SHEETS
+
+            found, _ = match_sheets(self._names)
+            for sheet in SHEETS:
+                name = found.get(sheet.key)
+                if name is None:
+                    continue
+                if self._stop:
+                    return
+                self._queue.put(self._read(wb, name))
+        finally:
+            self._names_ready.set()
+            self._queue.put(None)
+
+    @staticmethod
+    def _read(wb, name: str) -> tuple[str, list | None, object, Exception | None]:
+        try:
+            ws = wb.get_sheet_by_name(name)
+            rows = ws.to_python(skip_empty_area=False)
+            return name, rows, ws.merged_cell_ranges, None
+        except Exception as exc:  # noqa: BLE001 - the reader words it
+            return name, None, None, exc

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import problems as P
+from .container import Prefetch
 from .layout import Lang
 from .model import Book
 from .reader import read_book
@@ -71,9 +72,10 @@ class RunResult:
         return list(getattr(self.report, "added", [])) + list(getattr(self.report, "replaced", []))
 
 
-def load(path: str | Path, password: str | None = None, today: dt.date | None = None) -> Book:
-    """Read and validate a book."""
-    book = read_book(path, password=password)
+def load(path: str | Path, password: str | None = None, today: dt.date | None = None,
+         prefetch: Prefetch | None = None) -> Book:
+    """Read and validate a book (``prefetch``: see :func:`sheetbook.reader.read_book`)."""
+    book = read_book(path, password=password, prefetch=prefetch)
     validate(book, today=today)
     return book
 
@@ -101,12 +103,16 @@ JobFn = Callable[[Book, Lang, dt.datetime, dt.date], tuple[list[TabSpec], dict]]
 
 
 def run(path: str | Path, jobs: list[JobFn], *, lang: Lang | None = None, opts: WriteOptions = WriteOptions(),
-        today: dt.date | None = None, now: dt.datetime | None = None) -> RunResult:
-    """Read, validate, run each job, and write the 校验结果 tab plus every job's tabs."""
+        today: dt.date | None = None, now: dt.datetime | None = None,
+        prefetch: Prefetch | None = None) -> RunResult:
+    """Read, validate, run each job, and write the 校验结果 tab plus every job's tabs.
+
+    ``prefetch``: the book already being read in the background (see :class:`Prefetch`).
+    """
     today = today or dt.date.today()
     now = now or dt.datetime.now().replace(second=0, microsecond=0)
     with gc_paused():
-        book = load(path, opts.password, today)
+        book = load(path, opts.password, today, prefetch)
         tl = tab_lang(book, lang)
         tabs = [checks_tab(book.problems, book, tl, now)]
         data: dict = {"book": str(book.path), "ok": not P.has_errors(book.problems),

@@ -25,35 +25,15 @@ import python_calamine as pc
 
 from . import problems as P
 from .cells import BAD_CODES, convert, is_blank, parse_percent, shown
-from .container import FORMULA_NO_VALUE, OpenedBook, open_book
+from .container import FORMULA_NO_VALUE, OpenedBook, Prefetch, match_sheets, open_book
+from .container import sheet_aliases as sheet_aliases  # re-exported: the reader's API
 from .errors import MissingSheetError, NotAWorkbookError
-from .layout import SETTINGS, SHEETS, SHEETS_BY_KEY, Lang, Setting, Sheet
+from .layout import SETTINGS, SHEETS, SHEETS_BY_KEY, Setting, Sheet
 from .model import Book, Settings, SheetInfo
 from .text import clean_text, column_letter, normalize_header, normalize_id
 
 HEADER_SCAN_ROWS = 30
 EXCEL_MAX_ROWS = 1_048_576
-
-
-def sheet_aliases(sheet: Sheet) -> set[str]:
-    """Normalised names under which a sheet is recognised."""
-    return {normalize_header(n) for n in (sheet.zh, sheet.en, *sheet.aliases)}
-
-
-def match_sheets(names: Sequence[str]) -> tuple[dict[str, str], Lang]:
-    """Map layout keys to the book's sheet names; also tell the book's language."""
-    found: dict[str, str] = {}
-    english = chinese = 0
-    for sheet in SHEETS:
-        keys = sheet_aliases(sheet)
-        for name in names:
-            if normalize_header(name) in keys and sheet.key not in found:
-                found[sheet.key] = name
-                if normalize_header(name) == normalize_header(sheet.en):
-                    english += 1
-                else:
-                    chinese += 1
-    return found, ("en" if english > chinese else "zh")
 
 
 def _header_keys(sheet: Sheet) -> dict[str, str]:
@@ -339,20 +319,50 @@ def _setting_value(setting: Setting, raw: str) -> object:
     return str(raw)
 
 
-def read_book(path: str | Path, password: str | None = None) -> Book:
+def read_book(path: str | Path, password: str | None = None, prefetch: Prefetch | None = None) -> Book:
     """Read every input sheet of a book into typed tables (see :mod:`sheetbook.model`).
 
     Raises a :class:`~sheetbook.errors.BookError` when the file is not a readable workbook or a
     required sheet is missing; every other problem is recorded in ``book.problems``.
+
+    ``prefetch`` (a :class:`~sheetbook.container.Prefetch` of the same book and password,
+    started earlier) supplies the opened book and the sheets' cells read in the background;
+    the result is the same as without it.
     """
-    opened = open_book(path, password)
+    if prefetch is not None and not prefetch.matches(path, password):
+        prefetch.close()
+        prefetch = None
     try:
-        wb = pc.CalamineWorkbook.from_filelike(opened.source()) if opened.data is not None \
+        return _read_book(path, password, prefetch)
+    finally:
+        if prefetch is not None:
+            prefetch.close()
+
+
+def _cannot_read(opened: OpenedBook, exc: Exception) -> NotAWorkbookError:
+    return NotAWorkbookError(f"{opened.path.name}: 工作簿无法读取（{exc}）",
+                             f"{opened.path.name}: the workbook cannot be read ({exc})")
+
+
+def _open_calamine(opened: OpenedBook):
+    try:
+        return pc.CalamineWorkbook.from_filelike(opened.source()) if opened.data is not None \
             else pc.CalamineWorkbook.from_path(str(opened.path))
     except Exception as exc:  # noqa: BLE001 - calamine raises many types for broken books
-        raise NotAWorkbookError(f"{opened.path.name}: 工作簿无法读取（{exc}）",
-                                f"{opened.path.name}: the workbook cannot be read ({exc})") from None
-    names = list(wb.sheet_names)
+        raise _cannot_read(opened, exc) from None
+
+
+def _read_book(path: str | Path, password: str | None, prefetch: Prefetch | None) -> Book:
+    wb = None
+    if prefetch is not None:
+        opened = prefetch.opened()
+        names, error = prefetch.sheet_names()
+        if error is not None:
+            raise _cannot_read(opened, error) from None
+    else:
+        opened = open_book(path, password)
+        wb = _open_calamine(opened)
+        names = list(wb.sheet_names)
     found, lang = match_sheets(names)
     missing = [SHEETS_BY_KEY[k] for k in ("customers", "sales", "payments") if k not in found]
     if missing:
@@ -373,16 +383,19 @@ def read_book(path: str | Path, password: str | None = None) -> Book:
                 tables[sheet.key] = empty_table(sheet)
                 infos[sheet.key] = SheetInfo(key=sheet.key)
                 continue
-            try:
-                ws = wb.get_sheet_by_name(name)
-                rows = ws.to_python(skip_empty_area=False)
-                if rows and type(rows[0]) is not list:  # rows are mutated (merged cells)
-                    rows = [list(r) for r in rows]
-                merged = ws.merged_cell_ranges
-                del ws  # the sheet's own copy of the cells: not needed once they are Python values
-            except Exception as exc:  # noqa: BLE001
-                raise NotAWorkbookError(f"{opened.path.name}: 工作表 {name} 无法读取（{exc}）",
-                                        f"{opened.path.name}: sheet {name} cannot be read ({exc})") from None
+            item = _prefetched(prefetch, name)
+            if item is not None:
+                _, rows, merged, error = item
+                del item
+            else:
+                if wb is None:
+                    wb = _open_calamine(opened)
+                rows, merged, error = _read_sheet(wb, name)
+            if error is not None:
+                raise NotAWorkbookError(f"{opened.path.name}: 工作表 {name} 无法读取（{error}）",
+                                        f"{opened.path.name}: sheet {name} cannot be read ({error})") from None
+            if rows and type(rows[0]) is not list:  # rows are mutated (merged cells)
+                rows = [list(r) for r in rows]
             _fill_merged(rows, merged)
             part = parts.get(name, "")
             no_value: set[tuple[str, int]] = set()
@@ -400,6 +413,29 @@ def read_book(path: str | Path, password: str | None = None) -> Book:
     return Book(path=opened.path, lang=lang, settings=settings, fiscal_year=fiscal_year,
                 tables=tables, sheets=infos, problems=problems, sheet_order=names,
                 password=opened.password)
+
+
+def _read_sheet(wb, name: str) -> tuple[list | None, object, Exception | None]:
+    """A sheet's rows of cell values and merged ranges, or the error reading it."""
+    try:
+        ws = wb.get_sheet_by_name(name)
+        rows = ws.to_python(skip_empty_area=False)
+        merged = ws.merged_cell_ranges
+        del ws  # the sheet's own copy of the cells: not needed once they are Python values
+        return rows, merged, None
+    except Exception as exc:  # noqa: BLE001
+        return None, None, exc
+
+
+def _prefetched(prefetch: Prefetch | None, name: str):
+    """The prefetched sheet ``name`` (skipping any read ahead that is not needed), or None."""
+    while prefetch is not None:
+        item = prefetch.take()
+        if item is None:
+            return None
+        if item[0] == name:
+            return item
+    return None
 
 
 def latest_year(tables: dict[str, pd.DataFrame]) -> int:
