@@ -782,15 +782,10 @@ def _(s):
     put(s, "预算", 2, "全年", 35000)
 
 
-_V_EMPTY = ("reader.formulas_without_value counts openpyxl's empty cached value `<f>…</f><v />` as a "
-            "value (any `<v` after the formula is taken as one), so a formula never calculated is "
-            "not reported")
-
-
 @register_edit("formula_no_value.xlsx",
                "销售 金额 is the formula `=E2*F2` with no cached value (openpyxl wrote it: `<v />`); "
                "金额 is then computed from 数量×单价.",
-               ("cell.formula_no_value", W, "销售!H2"), engine="openpyxl", bug=_V_EMPTY, bug_hides=True)
+               ("cell.formula_no_value", W, "销售!H2"), engine="openpyxl")
 def _(s):
     put(s, "销售", 2, "金额", Formula("=E2*F2"))
 
@@ -798,8 +793,7 @@ def _(s):
 @register_edit("formula_no_value_required.xlsx",
                "收款 金额 (required) is the formula `=490` with no cached value: a warning, and the "
                "required cell reads as empty.",
-               ("cell.formula_no_value", W, "收款!D3"), ("cell.required", E, "收款!D3"), engine="openpyxl",
-               bug=_V_EMPTY, bug_hides=True)
+               ("cell.formula_no_value", W, "收款!D3"), ("cell.required", E, "收款!D3"), engine="openpyxl")
 def _(s):
     put(s, "收款", 3, "金额", Formula("=490"))
 
@@ -818,6 +812,15 @@ def _formula_bare() -> bytes:
         data = patch_zip(data, sheet_part(data, sheet),
                          lambda x: re.sub(rb"(</f>)<v>[^<]*</v>", rb"\1", x))
     return data
+
+
+@register_edit("error_values.xlsx",
+               "销售 金额 H2 shows #DIV/0! and 收款 日期 A3 shows #N/A (failing formulas with cached error "
+               "values): each an error naming the value, never read as a blank to fill in.",
+               ("cell.error_value", E, "销售!H2"), ("cell.error_value", E, "收款!A3"))
+def _(s):
+    put(s, "销售", 2, "金额", Cached("=1/0", "#DIV/0!"))
+    put(s, "收款", 3, "日期", Cached('=VLOOKUP("x",A:A,1,0)', "#N/A"))
 
 
 # ---- headers and settings
@@ -839,9 +842,7 @@ def _(s):
 
 @register_edit("header_duplicate_column.xlsx",
                "客户 has 客户名称 twice (B and J); the first is read, the warning names the duplicate J1.",
-               ("header.duplicate_column", W, "客户!J1"),
-               bug="reader.SheetReader.read names the first column's cell (客户!B1, the one that is read) "
-                   "instead of the duplicate's (客户!J1, the one to remove)", bug_hides=True)
+               ("header.duplicate_column", W, "客户!J1"))
 def _(s):
     s["客户"][0].append("客户名称")
     for row in s["客户"][1:]:

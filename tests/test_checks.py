@@ -231,10 +231,6 @@ def test_future_depends_on_today():
 # ------------------------------------------------------------------------------ known gaps
 
 
-@pytest.mark.xfail(strict=True, reason="Excel error values (#N/A, #DIV/0!) come from calamine as '' "
-                   "and are read as blank cells: a money cell showing #DIV/0! is silently replaced by "
-                   "数量×单价, and a required date showing #N/A is reported as 'empty'. No problem "
-                   "code names an error value (reader.SheetReader.read / cells.convert)")
 def test_excel_error_values_are_named(tmp_path):
     s = corpus.base()
     corpus.put(s, "销售", 2, "金额", corpus.Cached("=1/0", "#DIV/0!"))

@@ -50,6 +50,8 @@ class OpenedBook:
         no_value: worksheet part → its cells (letters, row) holding a formula with no cached
             value, found while the part was inflated for the size check (see
             :func:`sheetbook.reader.formulas_without_value`), so the sheet is not inflated again.
+        errors: worksheet part → its cells (letters, row, shown value) holding an Excel error
+            value such as ``#N/A`` (calamine reports those as empty too).
     """
 
     path: Path
@@ -57,6 +59,7 @@ class OpenedBook:
     password: str | None
     parts: list[str]
     no_value: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    errors: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)
 
     def source(self):
         """What to hand to a zip or calamine reader: the path, or an in-memory file."""
@@ -100,9 +103,11 @@ def open_book(path: str | os.PathLike, password: str | None = None) -> OpenedBoo
         raise _say(path, "文件已损坏或不完整（zip 结构无法读取）；请从备份恢复或重新保存",
                    "the file is damaged or truncated (unreadable zip); restore a backup or save it again") from None
     no_value: dict[str, list[tuple[str, int]]] = {}
+    errors: dict[str, list[tuple[str, int, str]]] = {}
     with zf:
-        parts = _check_zip(path, zf, no_value)
-    return OpenedBook(path=path, data=data, password=used_password, parts=parts, no_value=no_value)
+        parts = _check_zip(path, zf, no_value, errors)
+    return OpenedBook(path=path, data=data, password=used_password, parts=parts, no_value=no_value,
+                      errors=errors)
 
 
 def _not_zip(path: Path, head: bytes) -> NotAWorkbookError:
@@ -159,7 +164,8 @@ def _decrypt(path: Path, password: str | None) -> tuple[bytes, str]:
 
 
 def _check_zip(path: Path, zf: zipfile.ZipFile,
-               no_value: dict[str, list[tuple[str, int]]] | None = None) -> list[str]:
+               no_value: dict[str, list[tuple[str, int]]] | None = None,
+               errors: dict[str, list[tuple[str, int, str]]] | None = None) -> list[str]:
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise _say(path, f"zip 内有 {len(infos)} 个部件，超出上限 {MAX_ENTRIES}，拒绝读取",
@@ -184,7 +190,8 @@ def _check_zip(path: Path, zf: zipfile.ZipFile,
             scan = None
             if no_value is not None and info.filename.startswith("xl/worksheets/") \
                     and info.filename.endswith(".xml"):
-                scan = no_value.setdefault(info.filename, [])
+                scan = (no_value.setdefault(info.filename, []),
+                        (errors if errors is not None else {}).setdefault(info.filename, []))
             total += _inflate_checked(path, zf, info, scan)
             if total > MAX_TOTAL_BYTES:
                 raise _bomb(path)
@@ -199,17 +206,39 @@ def _bomb(path: Path) -> UnsafeBookError:
 
 #: A formula cell with no cached value (calamine reports it as empty); the same pattern as
 #: :func:`sheetbook.reader.formulas_without_value`, which must stay in step with it.
-FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(?!<v)')
+#: An empty ``<v/>`` (how openpyxl saves an uncalculated formula) is no value either, except in
+#: a ``t="str"`` cell, where it is Excel's way of storing a formula whose result is "".
+FORMULA_NO_VALUE = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)(<v\s*/>|<v></v>)?(?!<v)')
+#: A cell holding an Excel error value (``t="e"``): ``#N/A``, ``#DIV/0!``, ``#REF!`` …
+ERROR_VALUE = re.compile(
+    rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\st="e"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]*)</v>')
 
 
-def _scan_no_value(xml: bytes, found: list[tuple[str, int]]) -> None:
-    """Add the formula cells with no cached value in a stretch of whole cells to ``found``."""
-    if b"><f" in xml:  # a match holds the end of a <c …> tag followed by <f
-        found.extend((m.group(1).decode(), int(m.group(2))) for m in FORMULA_NO_VALUE.finditer(xml))
+def no_value_matches(xml: bytes) -> list[tuple[str, int]]:
+    """The formula cells with no cached value in a stretch of whole cells."""
+    if b"><f" not in xml:  # a match holds the end of a <c …> tag followed by <f
+        return []
+    return [(m.group(1).decode(), int(m.group(2))) for m in FORMULA_NO_VALUE.finditer(xml)
+            if not (m.group(4) and b't="str"' in m.group(3))]
+
+
+def error_matches(xml: bytes) -> list[tuple[str, int, str]]:
+    """The cells holding an Excel error value in a stretch of whole cells."""
+    if b't="e"' not in xml:
+        return []
+    return [(m.group(1).decode(), int(m.group(2)), m.group(3).decode("utf-8", "replace"))
+            for m in ERROR_VALUE.finditer(xml)]
+
+
+def _scan_no_value(xml: bytes, found: tuple[list, list]) -> None:
+    """Add the no-value formula cells and the error cells of a stretch of whole cells."""
+    found[0].extend(no_value_matches(xml))
+    found[1].extend(error_matches(xml))
 
 
 def _inflate_checked(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
-                     no_value: list[tuple[str, int]] | None = None) -> int:
+                     no_value: tuple[list, list] | None = None) -> int:
     """Inflate one XML part in chunks, never past its declared size; refuse DOCTYPE/ENTITY.
 
     With ``no_value`` (a worksheet), also collect its formula cells without a cached value. The
@@ -219,6 +248,7 @@ def _inflate_checked(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     seen = 0
     head = b""
     tail = b""
+    edge = b""
     try:
         with zf.open(info) as fh:
             while True:
@@ -230,6 +260,9 @@ def _inflate_checked(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
                     raise _bomb(path)
                 if len(head) < 4096:
                     head += chunk[: 4096 - len(head)]
+                if b"<!" in chunk or b"<!" in edge + chunk[:16]:
+                    _refuse_dtd(path, info, edge + chunk)
+                edge = chunk[-16:]
                 if no_value is not None:
                     buf = tail + chunk if tail else chunk
                     cut = buf.rfind(b"<c ")
@@ -246,11 +279,15 @@ def _inflate_checked(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo,
     except NotImplementedError:
         raise _say(path, f"部件 {info.filename} 使用了不支持的压缩方式",
                    f"part {info.filename} uses an unsupported compression") from None
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+    return seen
+
+
+def _refuse_dtd(path: Path, info: zipfile.ZipInfo, data: bytes) -> None:
+    """Refuse a part that declares a DOCTYPE or entities anywhere (entity-expansion attacks)."""
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise _say(path, f"部件 {info.filename} 含有 DOCTYPE/实体声明（可能是恶意文件），拒绝读取",
                    f"part {info.filename} declares a DOCTYPE or entities (possibly hostile); refused",
                    UnsafeBookError)
-    return seen
 
 
 def read_part(opened: OpenedBook, name: str) -> bytes | None:

@@ -25,7 +25,14 @@ import python_calamine as pc
 
 from . import problems as P
 from .cells import BAD_CODES, convert, is_blank, parse_percent, shown
-from .container import FORMULA_NO_VALUE, OpenedBook, Prefetch, match_sheets, open_book
+from .container import (
+    OpenedBook,
+    Prefetch,
+    error_matches,
+    match_sheets,
+    no_value_matches,
+    open_book,
+)
 from .container import sheet_aliases as sheet_aliases  # re-exported: the reader's API
 from .errors import MissingSheetError, NotAWorkbookError
 from .layout import SETTINGS, SHEETS, SHEETS_BY_KEY, Setting, Sheet
@@ -47,14 +54,15 @@ def _header_keys(sheet: Sheet) -> dict[str, str]:
 def find_header(sheet: Sheet, rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int], list[str]]:
     """Find the header row: the row among the first ones naming the most known columns.
 
-    Returns (0-based row index or -1, column key → 0-based column index, duplicate keys).
+    Returns (0-based row index or -1, column key → 0-based column index, the duplicate headers
+    as (key, 0-based column index of the ignored copy)).
     """
     names = _header_keys(sheet)
     best = (-1, {}, [])
     best_score = 0
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         mapping: dict[str, int] = {}
-        dups: list[str] = []
+        dups: list[tuple[str, int]] = []
         for c, value in enumerate(row):
             if not isinstance(value, str):
                 continue
@@ -62,7 +70,7 @@ def find_header(sheet: Sheet, rows: Sequence[Sequence[object]]) -> tuple[int, di
             if key is None:
                 continue
             if key in mapping:
-                dups.append(key)
+                dups.append((key, c))
             else:
                 mapping[key] = c
         required_hits = sum(1 for k in sheet.required_keys if k in mapping)
@@ -84,14 +92,14 @@ def _fill_merged(rows: list[list[object]], merged: Sequence) -> None:
                     rows[r][c] = value
 
 
-_FORMULA_NO_VALUE = FORMULA_NO_VALUE
-
-
 def formulas_without_value(xml: bytes) -> list[tuple[str, int]]:
     """Cells (letters, row) holding a formula with no cached value in a sheet's XML."""
-    if b"><f" not in xml:  # every match holds the end of a <c …> tag followed by <f
-        return []
-    return [(m.group(1).decode(), int(m.group(2))) for m in _FORMULA_NO_VALUE.finditer(xml)]
+    return no_value_matches(xml)
+
+
+def error_cells(xml: bytes) -> dict[tuple[str, int], str]:
+    """Cells (letters, row) holding an Excel error value (``#N/A`` …) → that value."""
+    return {(letter, row): value for letter, row, value in error_matches(xml)}
 
 
 def _sheet_parts(opened: OpenedBook) -> dict[str, str]:
@@ -126,10 +134,19 @@ class SheetReader:
         self.sheet, self.name, self.rows, self.problems = sheet, name, rows, problems
         self.info = SheetInfo(key=sheet.key, name=name)
 
-    def read(self, no_value_cells: set[tuple[str, int]]) -> pd.DataFrame:
-        """Find the header, pick the data rows, convert each column."""
+    def read(self, no_value_cells: set[tuple[str, int]],
+             errors: dict[tuple[str, int], str] | None = None) -> pd.DataFrame:
+        """Find the header, pick the data rows, convert each column.
+
+        ``no_value_cells`` hold formulas without a cached value (a warning each); ``errors`` hold
+        Excel error values such as ``#N/A`` (an error each). Both read as empty cells, but count
+        as filled when deciding which rows are data.
+        """
         sheet, rows = self.sheet, self.rows
+        errors = errors or {}
         hdr, mapping, dups = find_header(sheet, rows)
+        if hdr < 0 and not any(not is_blank(v) for r in rows[:HEADER_SCAN_ROWS] for v in r):
+            return empty_table(sheet)  # a blank sheet is an empty table, not a problem
         if hdr < 0:
             expected = "、".join(sheet.column(k).zh for k in sheet.required_keys)
             self.problems.append(P.make("header.not_found", sheet=self.name, rows=HEADER_SCAN_ROWS,
@@ -139,9 +156,9 @@ class SheetReader:
         self.info.header_row = hdr + 1
         self.info.letters = {k: column_letter(c) for k, c in mapping.items()}
         self.info.headers = {k: clean_text(header_row[c]) for k, c in mapping.items()}
-        for key in dups:
+        for key, c in dups:  # name the ignored column, the one to remove or rename
             self.problems.append(P.make("header.duplicate_column", sheet=self.name,
-                                        cell=f"{self.info.letters[key]}{hdr + 1}", row=hdr + 1,
+                                        cell=f"{column_letter(c)}{hdr + 1}", row=hdr + 1,
                                         expected=self.info.headers[key]))
         missing = [k for k in sheet.required_keys if k not in mapping]
         for key in missing:
@@ -156,7 +173,8 @@ class SheetReader:
             body = body[: EXCEL_MAX_ROWS - hdr - 1]
         columns, width = _columns(body)
         first = hdr + 2  # sheet row of body[0]
-        keep = _data_rows(columns, [mapping[k] for k in sheet.required_keys], no_value_cells, first, len(body))
+        special = no_value_cells | set(errors) if errors else no_value_cells
+        keep = _data_rows(columns, [mapping[k] for k in sheet.required_keys], special, first, len(body))
         data_pos = None if keep is None else [i for i, k in enumerate(keep) if k]
         if data_pos is None:  # every row holds data: take the columns as they are
             sheet_rows = list(range(first, first + len(body)))
@@ -190,10 +208,28 @@ class SheetReader:
                 for r in no_value_by_letter.get(letter, ()):
                     self.problems.append(P.make("cell.formula_no_value", sheet=self.name,
                                                 cell=f"{letter}{r}", row=r, column=header))
+                if errors:
+                    self._error_values(errors, letter, header, sheet_rows, ok)
         frame = pd.DataFrame(table)
         frame.insert(0, "_row", pd.Series(sheet_rows, dtype="int64"))
         frame["_ok"] = pd.Series(ok, dtype=bool)
         return frame
+
+
+    def _error_values(self, errors: dict[tuple[str, int], str], letter: str, header: str,
+                      sheet_rows: list[int], ok: list[bool]) -> None:
+        """An error problem for each Excel error value (``#N/A`` …) in this column's data rows."""
+        position = None
+        for (col, r), value in errors.items():
+            if col != letter:
+                continue
+            if position is None:
+                position = {row: i for i, row in enumerate(sheet_rows)}
+            i = position.get(r)
+            if i is not None:
+                ok[i] = False
+                self.problems.append(P.make("cell.error_value", sheet=self.name, cell=f"{letter}{r}", row=r,
+                                            column=header, value=value))
 
 
 def _columns(body: list[list[object]]) -> tuple[list[tuple], int]:
@@ -399,13 +435,17 @@ def _read_book(path: str | Path, password: str | None, prefetch: Prefetch | None
             _fill_merged(rows, merged)
             part = parts.get(name, "")
             no_value: set[tuple[str, int]] = set()
+            errors: dict[tuple[str, int], str] = {}
             if part in opened.no_value:  # scanned while the container checked the part
                 no_value = set(opened.no_value[part])
+                errors = {(letter, row): value for letter, row, value in opened.errors.get(part, ())}
             elif part and part in names_in_zip:
-                no_value = set(formulas_without_value(zf.read(part)))
+                xml = zf.read(part)
+                no_value, errors = set(formulas_without_value(xml)), error_cells(xml)
+                del xml
             reader = SheetReader(sheet, name, rows, problems)
             del rows  # the reader holds the only reference: freed with it, before the next sheet
-            tables[sheet.key] = reader.read(no_value)
+            tables[sheet.key] = reader.read(no_value, errors)
             infos[sheet.key] = reader.info
             del reader
     settings = read_settings(tables["settings"], infos["settings"], problems)
