@@ -101,3 +101,34 @@ def book_info(path: Path) -> dict:
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         counts[key] = max(0, len(rows) - 1)
     return {"file": path.name, "mb": round(path.stat().st_size / 1e6, 1), **counts}
+
+
+def specs_path(rows: int, key: str, seed: int = SEED) -> Path:
+    """Where the floor's precomputed tabs for this book and this sheetbook source are cached."""
+    return BOOKS / f"bench-{rows}-s{seed}-v{VERSION}.tabs-{key}.pkl"
+
+
+def prepare(folder: Path, key: str, sizes: list[int]) -> None:
+    """Make each book and its precomputed tabs (for :mod:`benchmarks.floor`) when missing."""
+    import shutil
+    import tempfile
+
+    from benchmarks import floor
+
+    global BOOKS
+    BOOKS = folder
+    for rows in sizes:
+        book = make_book(rows)
+        target = specs_path(rows, key)
+        if target.exists():
+            continue
+        for old in BOOKS.glob(f"bench-{rows}-s{SEED}-v{VERSION}.tabs-*.pkl"):
+            old.unlink()  # tabs of an earlier version of the code
+        t0 = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "book.xlsx"
+            shutil.copyfile(book, copy)
+            floor.prepare(copy, target.with_suffix(".tmp"))
+        target.with_suffix(".tmp").replace(target)
+        print(f"  computed the {rows:,}-line book's tabs for the floor ({time.perf_counter() - t0:.1f} s)",
+              flush=True)

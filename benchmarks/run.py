@@ -41,7 +41,9 @@ CLI = {"validate": "validate", "reconcile": "reconcile", "run": "run"}
 #: Above this many sales lines the naive path is skipped unless --naive-max says otherwise
 #: (openpyxl needs minutes and gigabytes there: see shared/domain/xlsx-performance-notes.md).
 NAIVE_MAX = 100_000
-#: From this many sales lines on, validate and run get one round unless --full.
+#: From this many sales lines on, validate and run (not in the targets) get one round, unless --full.
+ONE_ROUND = 100_000
+#: From this many sales lines on, floor and reconcile get at most two rounds, unless --full.
 BIG = 300_000
 GIB = 1 << 30
 
@@ -97,22 +99,26 @@ class Bench:
     def rounds_for(self, size: int, method: str) -> int:
         if method == "naive":
             return 0 if size > self.naive_max else min(self.naive_rounds, self.rounds)
-        if method in ("validate", "run") and size >= BIG and not self.full:
+        if self.full:
+            return self.rounds
+        if method in ("validate", "run") and size >= ONE_ROUND:
             return 1
+        if size >= BIG:
+            return min(self.rounds, 2)
         return self.rounds
 
     def prepare(self) -> None:
+        """Books and the floor's precomputed tabs, made where missing, two processes at a time."""
         books.BOOKS = self.books_dir
-        missing = [n for n in self.sizes if not books.book_path(n).exists()]
-        if missing:
-            log(f"making benchmark books {', '.join(f'{n:,}' for n in missing)} (cached in {self.books_dir})")
-            make_books(missing, self.books_dir)
+        key = code_key()
+        todo = [n for n in self.sizes if not books.book_path(n).exists() or not books.specs_path(n, key).exists()]
+        if todo:
+            log(f"preparing {', '.join(f'{n:,}' for n in todo)}-line books and their tabs "
+                f"(cached in {self.books_dir})")
+            prepare_lanes(todo, self.books_dir, key)
         for n in self.sizes:
-            self.paths[n] = books.make_book(n, log=log)
-            spec = self.work / f"specs-{n}.pkl"
-            book = self.copy(n, "prepare")
-            measure([sys.executable, "-m", "benchmarks.floor", "prepare", str(book), str(spec)], REPO)
-            self.specs[n] = spec
+            self.paths[n] = books.book_path(n)
+            self.specs[n] = books.specs_path(n, key)
 
     def copy(self, size: int, tag: str) -> Path:
         folder = self.work / f"{tag}-{size}-{time.monotonic_ns()}"
@@ -151,21 +157,32 @@ class Bench:
                         f"rss {r['rss_mb']:6.0f} MB")
 
 
-def make_books(sizes: list[int], folder: Path) -> None:
-    """Make missing books, two at a time (one per core), the biggest first."""
+def code_key() -> str:
+    """A digest of the sheetbook source measured (the floor's cached tabs depend on it)."""
+    import hashlib
+
+    digest = hashlib.sha1()
+    src = REPO / "src" / "sheetbook"
+    for path in sorted(src.rglob("*")):
+        if path.suffix in (".py", ".toml") and path.is_file():
+            digest.update(str(path.relative_to(src)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
+
+
+def prepare_lanes(sizes: list[int], folder: Path, key: str) -> None:
+    """Make the books and tabs of ``sizes`` in two processes (one per core), balanced by size."""
     folder.mkdir(parents=True, exist_ok=True)
-    procs = []
-    order = sorted(sizes, reverse=True)
+    lanes: list[list[int]] = [[], []]
+    for n in sorted(sizes, reverse=True):
+        min(lanes, key=sum).append(n)
     code = "import sys; from pathlib import Path; from benchmarks import books; " \
-           "books.BOOKS = Path(sys.argv[1]); [books.make_book(int(n)) for n in sys.argv[2:]]"
-    lanes = [order[0::2], order[1::2]] if len(order) > 1 else [order]
-    for lane in lanes:
-        if lane:
-            procs.append(subprocess.Popen([sys.executable, "-c", code, str(folder), *map(str, lane)],
-                                          cwd=REPO, env=child_env(), stdout=sys.stderr))
+           "books.prepare(Path(sys.argv[1]), sys.argv[2], [int(n) for n in sys.argv[3:]])"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(folder), key, *map(str, lane)],
+                              cwd=REPO, env=child_env(), stdout=sys.stderr)
+             for lane in lanes if lane]
     for p in procs:
         if p.wait() != 0:
-            raise RuntimeError("making a benchmark book failed")
+            raise RuntimeError("preparing a benchmark book failed")
 
 
 def median(rs: list[dict], key: str) -> float | None:
@@ -318,7 +335,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--naive-max", type=int, default=NAIVE_MAX,
                     help="skip the naive path above this many sales lines (default %(default)s)")
     ap.add_argument("--full", action="store_true",
-                    help=f"every method every round, also validate and run at {BIG:,}+ lines")
+                    help=f"every method every round (default: validate and run once from {ONE_ROUND:,} "
+                         f"lines, floor and reconcile at most twice from {BIG:,})")
     ap.add_argument("--quick", action="store_true",
                     help=f"smoke run: one {QUICK_SIZE:,}-line book, one round, every method")
     ap.add_argument("--books", type=Path, default=books.BOOKS, help="where books are cached")
