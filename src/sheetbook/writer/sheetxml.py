@@ -228,8 +228,9 @@ def _slow(kind: str, ref: str, style: int, value: object, palette: Palette) -> s
 def _column(kind: str, letter: str, st: int, values: Sequence[object], rnums: list[str],
             palette: Palette) -> list[str]:
     """The cells of one column for a chunk of rows ('' for an empty cell)."""
-    if kind == "link" and all(type(v) is Link for v in values):
-        texts = [v.text for v in values]  # type: ignore[attr-defined]
+    if kind == "link" and all(type(v) is Link or v is None for v in values):
+        # Links with gaps (a None is an empty cell) stay on the fast path.
+        texts = ["" if v is None else v.text for v in values]  # type: ignore[union-attr]
         if not _text_needs_care(texts):
             return [f'<c r="{letter}{r}" s="{st}" t="inlineStr"><is><t>{t}</t></is></c>' if t else ""
                     for r, t in zip(rnums, texts)]
