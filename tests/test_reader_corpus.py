@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 
-import pytest
-
 import corpus
 from sheetbook import problems as P
 from sheetbook.layout import SHEETS_BY_KEY
