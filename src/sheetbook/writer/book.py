@@ -76,7 +76,11 @@ def open_book(book: Path, password: str | None) -> Iterator[OpenBook]:
                                     f"Cannot read the workbook {book.name}: {why_en}")
         else:
             fp = fh
-        yield OpenBook(SourceZip(fp, book.name), encrypted, snapshot)
+        source = SourceZip(fp, book.name)
+        try:
+            yield OpenBook(source, encrypted, snapshot)
+        finally:
+            source.close()
     finally:
         fh.close()
 

@@ -89,6 +89,10 @@ class SourceZip:
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise _bad(label, str(exc)) from exc
 
+    def close(self) -> None:
+        """Close the zip reader (before its file is closed, so nothing is left for the GC)."""
+        self.zf.close()
+
     # ------------------------------------------------------------------------- reading
     def _read_central(self) -> list[Entry]:
         fp = self.fp
