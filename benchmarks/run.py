@@ -365,7 +365,9 @@ def main(argv: list[str] | None = None) -> dict:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
     args.out.with_suffix(".md").write_text(md + "\n", encoding="utf-8")
-    if args.update_docs:
+    if args.update_docs and args.quick:
+        log("--quick results are not put into BENCHMARKS.md")
+    elif args.update_docs:
         update_docs(md, res, REPO / "BENCHMARKS.md")
     log(f"results: {args.out} ({res['seconds']:.0f} s)")
     return res

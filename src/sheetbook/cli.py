@@ -8,6 +8,7 @@ or ``--json``), and sets the exit code: 0 = done, no errors; 1 = done, but the b
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -28,6 +29,7 @@ class Command(click.Group):
     """Turns every sheetbook error into one line and exit 2 (never a traceback)."""
 
     def invoke(self, ctx: click.Context):
+        gc_was_enabled = gc.isenabled()  # a command may pause the collector (see _prefetch)
         try:
             return super().invoke(ctx)
         except SheetbookError as exc:
@@ -47,6 +49,9 @@ class Command(click.Group):
                             f"sheetbook internal error: {type(exc).__name__}: {exc} (set SHEETBOOK_DEBUG=1 for details)"),
                        err=True)
             sys.exit(EXIT_FAIL)
+        finally:
+            if gc_was_enabled:  # as it was: main() may run inside a longer-lived process (tests)
+                gc.enable()
 
 
 def _ctx_lang(ctx: click.Context) -> str:
@@ -98,11 +103,9 @@ def _prefetch(book: Path, password: str | None):
     Also turns off the cyclic garbage collector for this short-lived process: a run makes
     millions of objects that live until it ends (see :func:`sheetbook.pipeline.gc_paused`).
     """
-    import gc
-
     from .container import Prefetch
 
-    gc.disable()
+    gc.disable()  # turned back on when the command ends (Command.invoke)
     return Prefetch(book, password)
 
 
