@@ -10,6 +10,7 @@ ids, dates and choices repeat a lot in real books.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
@@ -266,7 +267,9 @@ def parse_percent(v: object) -> Decimal:
 def to_text(values: Sequence[object]) -> tuple[pd.Series, Bad]:
     """Text or id column → str, '' for blank."""
     if values and set(map(type, values)) == {str}:
-        return pd.Series(list(map(str.strip, values)), dtype=object), []
+        # one object per distinct text (interned): ids and names repeat, and the reader gives each
+        # cell its own copy (≈ 100 MB less at 300k rows)
+        return pd.Series(list(map(sys.intern, map(str.strip, values))), dtype=object), []
     return pd.Series([v.strip() if type(v) is str else clean_text(v) for v in values], dtype=object), []
 
 
