@@ -57,12 +57,15 @@ def resolve_customers(book: Book) -> list[P.Problem]:
                 verdict[cid] = (next(iter(names[norm])), "ref.customer_by_name")
             else:
                 verdict[cid] = (cid, "ref.unknown_customer")
-        for cid, row in zip(raw, frame["_row"].tolist()):
-            target, code = verdict[cid]
-            if code:
-                out.append(P.make(code, sheet=book.sheet_name(key), cell=book.cell(key, "customer_id", row),
-                                  row=row, column=header, value=cid, customer=target))
-        frame["customer_id"] = pd.Series([verdict[c][0] for c in raw], index=frame.index, dtype=object)
+        flagged = {cid for cid, (_, code) in verdict.items() if code}
+        if flagged:  # the rows to report, in order
+            for cid, row in zip(raw, frame["_row"].tolist()):
+                if cid in flagged:
+                    target, code = verdict[cid]
+                    out.append(P.make(code, sheet=book.sheet_name(key), cell=book.cell(key, "customer_id", row),
+                                      row=row, column=header, value=cid, customer=target))
+        resolved = {cid: target for cid, (target, _) in verdict.items()}
+        frame["customer_id"] = pd.Series(list(map(resolved.__getitem__, raw)), index=frame.index, dtype=object)
     return out
 
 
