@@ -123,8 +123,8 @@ def _not_zip(path: Path, head: bytes) -> NotAWorkbookError:
             continue
         if "\x00" not in text:
             if "," in text or "\t" in text:
-                return _say(path, "这是 CSV/文本文件（只是扩展名为 .xlsx）；请在 Excel 中打开后另存为 .xlsx",
-                            "this is a CSV/text file renamed .xlsx; open it in Excel and save it as .xlsx")
+                return _say(path, "这是 CSV/文本文件，不是 Excel 工作簿；请在 Excel 中打开后另存为 .xlsx",
+                            "this is a CSV/text file, not an Excel workbook; open it in Excel and save it as .xlsx")
             return _say(path, "这是文本文件，不是 Excel 工作簿", "this is a text file, not an Excel workbook")
     return _say(path, "不是 Excel 工作簿（.xlsx/.xlsm）", "not an Excel workbook (.xlsx/.xlsm)")
 
